@@ -1,0 +1,9 @@
+/** Jest runs TypeScript through SWC (fast, no type check: `tsc --noEmit` does that separately). */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 60000,
+  // Integration suites share real servers; run files one at a time on this 2-core machine.
+  maxWorkers: 1,
+};
