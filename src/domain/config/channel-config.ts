@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { AttributeMapping } from './mapping-config';
+import { Exclusion, SourceLocation, SourceSettings } from './source-settings';
+
+export const ChannelConfig = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes'),
+    name: z.string().optional(),
+    connectionId: z.string(),
+    datastoreId: z.string(),
+    active: z.boolean().default(false),
+    /** Concur writes in flight at once (PingFederate's max threads). */
+    maxThreads: z.number().int().min(1).max(64).default(8),
+    /** Per-record timeout for one Concur write. */
+    timeoutMs: z.number().int().positive().default(60000),
+    intervalSeconds: z.number().int().min(1).default(60),
+    /** A full reconcile every N cycles catches deletions incremental reads cannot see. */
+    fullReconcileEvery: z.number().int().min(1).default(10),
+    provisionDisabledUsers: z.boolean().default(false),
+    removeAction: z.enum(['disable', 'delete']).default('disable'),
+    source: SourceSettings,
+    location: SourceLocation.default({ filter: '(objectClass=inetOrgPerson)', nestedSearch: false }),
+    exclusion: Exclusion.default({ dns: [] }),
+    mapping: AttributeMapping,
+    guard: z
+      .object({ maxRemovals: z.number().int().min(0).default(100), maxRemovalPercent: z.number().min(0).max(100).default(20) })
+      .strict()
+      .default({ maxRemovals: 100, maxRemovalPercent: 20 }),
+  })
+  .strict();
+export type ChannelConfig = z.infer<typeof ChannelConfig>;
