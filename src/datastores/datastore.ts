@@ -15,6 +15,8 @@ export interface DatastoreCheck {
   message?: string;
   /** Entries the filter matches (counted cheaply, may be capped), for activation reports. */
   sample?: number;
+  /** Entries the exclusion rule matches; activation warns when it is 0. */
+  excluded?: number;
 }
 
 /**

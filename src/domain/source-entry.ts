@@ -14,6 +14,12 @@ export interface SourceEntry {
   enabled: boolean;
   /** Change marker (modifyTimestamp, uSNChanged, updated_at) when the source has one. */
   changeMarker?: string;
+  /**
+   * Set by the datastore when the channel's exclusion rule matches (by DN, attribute or filter).
+   * Excluded entries are reported, not dropped, so the engine never mistakes them for users that
+   * left scope: they are never created, updated, disabled or deleted.
+   */
+  excluded?: boolean;
 }
 
 /** A page of entries as streamed from a datastore. */

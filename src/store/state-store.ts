@@ -1,0 +1,180 @@
+import type { ChannelConfig } from '../domain/config/channel-config';
+import type { ConnectionConfig } from '../domain/config/connection-config';
+import type { DatastoreConfig } from '../domain/config/datastore-config';
+import type { DesiredConcurUser } from '../domain/concur-user';
+
+/**
+ * The state store: configuration (with versions and drafts), encrypted secrets, and the
+ * provisioner database (per channel and source GUID: Concur id, hash of what was last sent,
+ * status, attempts, last error), cycles, plan items and the audit trail.
+ * Implemented with knex on SQLite (default) or PostgreSQL.
+ */
+
+export type UserStatus = 'active' | 'disabled' | 'deleted' | 'failed';
+
+/** Planned action for one user in one cycle. */
+export type PlanAction = 'create' | 'update' | 'disable' | 'delete' | 'reactivate';
+
+export interface ProvisionedUser {
+  channelId: string;
+  guid: string;
+  concurId?: string;
+  /** Status in Concur as Outbound last left it (or `failed` when the last write failed for good). */
+  status: UserStatus;
+  /** Hash of the desired state last written successfully (see src/domain hashing). */
+  lastHash?: string;
+  /** Whether the source said enabled when last seen. */
+  sourceEnabled: boolean;
+  attempts: number;
+  lastErrorCode?: string;
+  /** Concur's message (never contains attribute values we sent). */
+  lastError?: string;
+  /** Hash of the source state that failed; a new source state is retried at once. */
+  failedHash?: string;
+  nextAttemptAt?: Date;
+  /** Cycle number in which a full read last saw this GUID in scope. */
+  lastSeenCycle?: number;
+  excluded: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PlanItem {
+  cycleId: number;
+  seq: number;
+  guid: string;
+  action: PlanAction;
+  /** Why the action was chosen, e.g. `new in scope`, `mapped values changed`, `left scope`. */
+  reason: string;
+  batchNo: number;
+  /** Desired Concur state for create/update/reactivate; absent for disable/delete. */
+  desired?: DesiredConcurUser;
+  desiredHash?: string;
+  concurId?: string;
+  outcome?: 'succeeded' | 'failed' | 'retrying' | 'skipped';
+  message?: string;
+}
+
+export type CycleMode = 'full' | 'incremental';
+export type CycleOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'rejected' | 'planned';
+
+export interface CycleCounts {
+  read: number;
+  excluded: number;
+  unchanged: number;
+  create: number;
+  update: number;
+  disable: number;
+  delete: number;
+  reactivate: number;
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  invalid: number;
+}
+
+export interface CycleRecord {
+  id: number;
+  channelId: string;
+  cycleNo: number;
+  mode: CycleMode;
+  dryRun: boolean;
+  outcome: CycleOutcome;
+  counts: CycleCounts;
+  batches: number;
+  startedAt: Date;
+  finishedAt?: Date;
+  /** Watermark read during this cycle; committed to the channel when the cycle succeeds. */
+  watermark?: string;
+  error?: string;
+}
+
+export interface AuditEntry {
+  channelId: string;
+  guid: string;
+  cycleId?: number;
+  at: Date;
+  action: PlanAction | 'link' | 'retry' | 'skip' | 'invalid';
+  outcome: 'succeeded' | 'failed' | 'retrying' | 'planned' | 'skipped';
+  reason: string;
+  message?: string;
+}
+
+export interface ChannelState {
+  channelId: string;
+  watermark?: string;
+  lastCycleNo: number;
+  lastFullCycleNo?: number;
+}
+
+export interface StoredOAuthToken {
+  accessToken: string;
+  expiresAt: Date;
+  refreshToken?: string;
+  refreshExpiresAt?: Date;
+  geolocation?: string;
+}
+
+export interface StateStore {
+  // configuration -------------------------------------------------------------------------
+  /** Stores a datastore; literal secrets are moved into the encrypted vault and replaced by `vault:` refs. */
+  putDatastore(config: DatastoreConfig): Promise<void>;
+  getDatastore(id: string): Promise<DatastoreConfig | undefined>;
+  listDatastores(): Promise<DatastoreConfig[]>;
+  putConnection(config: ConnectionConfig): Promise<void>;
+  getConnection(id: string): Promise<ConnectionConfig | undefined>;
+  listConnections(): Promise<ConnectionConfig[]>;
+  /** Stores a new version of a validated channel config; returns its version number. */
+  putChannel(config: ChannelConfig): Promise<number>;
+  getChannel(id: string): Promise<{ config: ChannelConfig; version: number } | undefined>;
+  listChannels(): Promise<Array<{ config: ChannelConfig; version: number }>>;
+  /** Drafts may be incomplete JSON; they are validated when promoted with putChannel. */
+  putChannelDraft(id: string, draft: unknown): Promise<void>;
+  getChannelDraft(id: string): Promise<unknown | undefined>;
+  deleteChannel(id: string): Promise<void>;
+
+  // tokens ----------------------------------------------------------------------------------
+  saveOAuthToken(connectionId: string, token: StoredOAuthToken): Promise<void>;
+  loadOAuthToken(connectionId: string): Promise<StoredOAuthToken | undefined>;
+
+  // channel state and cycles ----------------------------------------------------------------
+  getChannelState(channelId: string): Promise<ChannelState>;
+  /** Creates the cycle row with the next cycle number for the channel. */
+  startCycle(channelId: string, mode: CycleMode, dryRun: boolean): Promise<CycleRecord>;
+  getCycle(cycleId: number): Promise<CycleRecord | undefined>;
+  updateCycle(cycleId: number, patch: Partial<Pick<CycleRecord, 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>): Promise<void>;
+  listCycles(channelId: string, limit: number): Promise<CycleRecord[]>;
+  /** Marks a cycle done; for a succeeded non-dry-run cycle also commits its watermark to the channel. */
+  finishCycle(cycleId: number, outcome: CycleOutcome, counts: CycleCounts): Promise<void>;
+
+  // plan --------------------------------------------------------------------------------------
+  addPlanItems(items: PlanItem[]): Promise<void>;
+  getPlanBatch(cycleId: number, batchNo: number): Promise<PlanItem[]>;
+  listPlanItems(cycleId: number, options?: { offset?: number; limit?: number }): Promise<PlanItem[]>;
+  recordPlanOutcome(cycleId: number, seq: number, outcome: NonNullable<PlanItem['outcome']>, message?: string): Promise<void>;
+
+  // provisioner database --------------------------------------------------------------------
+  /** Bulk lookup for one page of source entries. */
+  getUsers(channelId: string, guids: string[]): Promise<Map<string, ProvisionedUser>>;
+  getUser(channelId: string, guid: string): Promise<ProvisionedUser | undefined>;
+  /** Insert or update by (channelId, guid); unspecified fields keep their values. */
+  upsertUser(user: Partial<ProvisionedUser> & { channelId: string; guid: string }): Promise<void>;
+  /** Records that a full read saw these GUIDs in scope during cycle `cycleNo`. */
+  markSeen(channelId: string, guids: string[], cycleNo: number): Promise<void>;
+  /**
+   * Users Outbound manages (status active or disabled, not excluded) not seen in cycle `cycleNo`,
+   * paged by GUID: candidates for the remove-user action after a full read.
+   */
+  listUnseen(channelId: string, cycleNo: number, afterGuid: string | undefined, limit: number): Promise<ProvisionedUser[]>;
+  /** Users whose last write failed (for the API and administrator retries). */
+  listFailed(channelId: string, limit: number): Promise<ProvisionedUser[]>;
+  countUsers(channelId: string): Promise<Record<UserStatus, number>>;
+  /** Forgets a channel's provisioner state (PingFederate's reset-all); config stays. */
+  resetChannel(channelId: string): Promise<void>;
+
+  // audit -------------------------------------------------------------------------------------
+  appendAudit(entries: AuditEntry[]): Promise<void>;
+  listAudit(channelId: string, options: { guid?: string; cycleId?: number; limit: number }): Promise<AuditEntry[]>;
+
+  close(): Promise<void>;
+}
