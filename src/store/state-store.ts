@@ -139,8 +139,11 @@ export interface StateStore {
 
   // channel state and cycles ----------------------------------------------------------------
   getChannelState(channelId: string): Promise<ChannelState>;
-  /** Creates the cycle row with the next cycle number for the channel. */
-  startCycle(channelId: string, mode: CycleMode, dryRun: boolean): Promise<CycleRecord>;
+  /**
+   * Creates the cycle row with the next cycle number for the channel, or with `cycleNo` when the
+   * channel workflow assigned it (idempotent: an existing row for that number is returned).
+   */
+  startCycle(channelId: string, mode: CycleMode, dryRun: boolean, cycleNo?: number): Promise<CycleRecord>;
   getCycle(cycleId: number): Promise<CycleRecord | undefined>;
   updateCycle(cycleId: number, patch: Partial<Pick<CycleRecord, 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>): Promise<void>;
   listCycles(channelId: string, limit: number): Promise<CycleRecord[]>;
@@ -149,6 +152,8 @@ export interface StateStore {
 
   // plan --------------------------------------------------------------------------------------
   addPlanItems(items: PlanItem[]): Promise<void>;
+  /** Removes a cycle's plan items (a retried planning activity starts over). */
+  clearPlan(cycleId: number): Promise<void>;
   getPlanBatch(cycleId: number, batchNo: number): Promise<PlanItem[]>;
   listPlanItems(cycleId: number, options?: { offset?: number; limit?: number }): Promise<PlanItem[]>;
   recordPlanOutcome(cycleId: number, seq: number, outcome: NonNullable<PlanItem['outcome']>, message?: string): Promise<void>;

@@ -1,0 +1,76 @@
+import { heartbeat } from '@temporalio/activity';
+import type { AuditEntry, PlanItem, ProvisionedUser } from '../store/state-store';
+import type { ActivityDeps } from './activity-deps';
+import { applyUserWrite, type UserWriteResult } from './apply-user';
+import type { ChannelResources } from './channel-resources';
+
+export interface ApplyBatchResult {
+  /** Outcome counts over the whole batch, including items done by an earlier attempt. */
+  succeeded: number;
+  failed: number;
+  retrying: number;
+  /** GUIDs (identifiers only) whose write failed transiently: each gets a durable retry workflow. */
+  retryingGuids: string[];
+  /** Set when Concur is unusable for everyone (auth, unreachable): the cycle opens its breaker. */
+  connectionError?: string;
+}
+
+/** Users written per store flush: bounds what a crash can make us redo (redo is idempotent). */
+const FLUSH_EVERY = 50;
+
+/**
+ * Applies one batch of the cycle's plan with at most the channel's max threads in flight,
+ * recording each user's outcome. Items that already have an outcome (an earlier attempt of this
+ * activity) are skipped, so a retried batch resumes instead of redoing.
+ */
+export async function applyBatch(deps: ActivityDeps, resources: ChannelResources, input: { channelId: string; cycleId: number; batchNo: number }): Promise<ApplyBatchResult> {
+  const { store } = deps;
+  const { loaded, target } = await resources.get(input.channelId);
+  const items = await store.getPlanBatch(input.cycleId, input.batchNo);
+  const pending = items.filter((i) => !i.outcome);
+  let connectionError: string | undefined;
+
+  let outcomes: Array<{ item: PlanItem; result: UserWriteResult }> = [];
+  const flush = async () => {
+    const batch = outcomes;
+    outcomes = [];
+    const users = batch.map((o) => o.result.user).filter((u): u is Partial<ProvisionedUser> & { channelId: string; guid: string } => Boolean(u));
+    const audit = batch.map((o) => o.result.audit).filter((a): a is AuditEntry => Boolean(a));
+    for (const user of users) await store.upsertUser(user);
+    for (const { item, result } of batch) {
+      if (result.outcome !== 'connection-error') {
+        item.outcome = result.outcome;
+        await store.recordPlanOutcome(item.cycleId, item.seq, result.outcome, result.message);
+      }
+    }
+    if (audit.length) await store.appendAudit(audit);
+    heartbeat({ batchNo: input.batchNo, done: items.filter((i) => i.outcome).length });
+  };
+
+  let next = 0;
+  const threads = Math.max(1, loaded.channel.maxThreads);
+  const worker = async () => {
+    while (next < pending.length && !connectionError) {
+      const item = pending[next++];
+      const result = await applyUserWrite(
+        target,
+        { channelId: input.channelId, guid: item.guid, action: item.action, reason: item.reason, desired: item.desired, desiredHash: item.desiredHash, concurId: item.concurId, cycleId: input.cycleId },
+        { now: deps.now?.() ?? new Date(), timeoutMs: loaded.channel.timeoutMs },
+      );
+      if (result.outcome === 'connection-error') connectionError = result.message;
+      outcomes.push({ item, result });
+      if (outcomes.length >= FLUSH_EVERY) await flush();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(threads, pending.length) }, worker));
+  await flush();
+
+  const count = (o: PlanItem['outcome']) => items.filter((i) => i.outcome === o).length;
+  return {
+    succeeded: count('succeeded'),
+    failed: count('failed'),
+    retrying: count('retrying'),
+    retryingGuids: pending.filter((i) => i.outcome === 'retrying').map((i) => i.guid),
+    connectionError,
+  };
+}

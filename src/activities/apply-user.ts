@@ -1,0 +1,152 @@
+import type { DesiredConcurUser } from '../domain/concur-user';
+import type { PlannedAction } from '../domain/plan/plan-user';
+import type { AuditEntry, ProvisionedUser } from '../store/state-store';
+import { TargetError, type UserTarget } from '../targets/user-target';
+
+export interface UserWrite {
+  channelId: string;
+  guid: string;
+  action: PlannedAction;
+  reason: string;
+  desired?: DesiredConcurUser;
+  desiredHash?: string;
+  concurId?: string;
+  cycleId?: number;
+}
+
+export interface UserWriteResult {
+  outcome: 'succeeded' | 'failed' | 'retrying' | 'connection-error';
+  message?: string;
+  concurId?: string;
+  /** What to record in the provisioner database (absent for connection errors: nothing happened). */
+  user?: Partial<ProvisionedUser> & { channelId: string; guid: string };
+  audit?: AuditEntry;
+}
+
+/** First delay of a user's durable retry, written as nextAttemptAt so cycles leave the user alone. */
+export const RETRY_HOLD_MS = 15 * 60_000;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TargetError('transient', `no answer from Concur within ${ms} ms`, 'TIMEOUT')), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Performs one planned write against the target and says what to record. Failures are
+ * classified, never thrown: a bad record fails alone with Concur's message.
+ */
+export async function applyUserWrite(target: UserTarget, write: UserWrite, options: { now: Date; timeoutMs: number }): Promise<UserWriteResult> {
+  const base = { channelId: write.channelId, guid: write.guid };
+  const audit = (outcome: AuditEntry['outcome'], message?: string): AuditEntry => ({
+    ...base,
+    cycleId: write.cycleId,
+    at: options.now,
+    action: write.action,
+    outcome,
+    reason: write.reason,
+    message,
+  });
+  try {
+    let concurId = write.concurId;
+    let status: ProvisionedUser['status'] = 'active';
+    await withTimeout(
+      (async () => {
+        switch (write.action) {
+          case 'create': {
+            const desired = need(write.desired);
+            const created = await target.create(desired);
+            concurId = created.id;
+            // A linked (pre-existing) user is brought to the desired state.
+            if (created.linked) await target.update(created.id, desired);
+            status = desired.identity.active ? 'active' : 'disabled';
+            break;
+          }
+          case 'update': {
+            const desired = need(write.desired);
+            await target.update(need(concurId), desired);
+            status = desired.identity.active ? 'active' : 'disabled';
+            break;
+          }
+          case 'reactivate':
+            await target.reactivate(need(concurId), need(write.desired));
+            status = 'active';
+            break;
+          case 'disable':
+            await target.disable(need(concurId), options.now);
+            status = 'disabled';
+            break;
+          case 'delete':
+            await target.remove(need(concurId));
+            status = 'deleted';
+            break;
+        }
+      })(),
+      options.timeoutMs,
+    );
+    const user: UserWriteResult['user'] = {
+      ...base,
+      concurId,
+      status,
+      attempts: 0,
+      lastError: undefined,
+      lastErrorCode: undefined,
+      failedHash: undefined,
+      nextAttemptAt: undefined,
+    };
+    if (write.desiredHash) user.lastHash = write.desiredHash;
+    if (write.desired) user.sourceEnabled = write.desired.identity.active;
+    return { outcome: 'succeeded', concurId, user, audit: audit('succeeded') };
+  } catch (err) {
+    const e = err instanceof TargetError ? err : new TargetError('transient', 'unexpected error talking to Concur', 'UNEXPECTED', { cause: err });
+    switch (e.kind) {
+      case 'connection':
+        return { outcome: 'connection-error', message: e.message };
+      case 'not-found':
+        if (write.action === 'disable' || write.action === 'delete') {
+          // Already gone from Concur: the removal's goal holds.
+          return { outcome: 'succeeded', user: { ...base, status: 'deleted', concurId: undefined }, audit: audit('succeeded', 'user was already gone from Concur') };
+        }
+        // Deleted outside Outbound: forget the id so the next cycle creates the user again.
+        return {
+          outcome: 'failed',
+          message: e.message,
+          user: { ...base, status: 'deleted', concurId: undefined, lastErrorCode: 'NOT_FOUND', lastError: 'Concur user not found; will be created again next cycle' },
+          audit: audit('failed', e.message),
+        };
+      case 'transient':
+        return {
+          outcome: 'retrying',
+          message: e.message,
+          user: { ...base, lastErrorCode: e.code ?? 'TRANSIENT', lastError: e.message, nextAttemptAt: new Date(options.now.getTime() + RETRY_HOLD_MS) },
+          audit: audit('retrying', e.message),
+        };
+      case 'data':
+      default:
+        return {
+          outcome: 'failed',
+          message: e.message,
+          user: {
+            ...base,
+            ...(write.concurId ? {} : { status: 'failed' as const }),
+            lastErrorCode: e.code ?? 'INVALID_VALUE',
+            lastError: e.message,
+            failedHash: write.desiredHash ?? `action:${write.action}`,
+            nextAttemptAt: undefined,
+          },
+          audit: audit('failed', e.message),
+        };
+    }
+  }
+}
+
+function need<T>(value: T | undefined): T {
+  if (value === undefined) throw new TargetError('data', 'plan item is missing the data its action needs', 'PLAN_INCOMPLETE');
+  return value;
+}

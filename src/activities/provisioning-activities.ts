@@ -1,0 +1,150 @@
+/**
+ * Outbound's activities, built by a factory that takes their clients (testable with fakes).
+ * Activities are thin: load config by id, call adapters, record results. They return ids,
+ * counts and reasons only, never secrets or user attribute values.
+ */
+import { log } from '@temporalio/activity';
+import type { ActivationCheck, OnDemandInput, OnDemandResult } from '../workflows/messages';
+import type { CycleMode, CycleOutcome } from '../store/state-store';
+import type { ActivityDeps } from './activity-deps';
+import { applyBatch } from './apply-batch';
+import { ChannelResources } from './channel-resources';
+import { planCycle } from './plan-cycle';
+import { provisionSingleUser } from './single-user';
+
+export function createProvisioningActivities(deps: ActivityDeps) {
+  const resources = new ChannelResources(deps);
+  const { store } = deps;
+
+  return {
+    async loadChannelRuntime(input: { channelId: string }) {
+      const { channel } = await resources.load(input.channelId);
+      const state = await store.getChannelState(input.channelId);
+      return {
+        intervalSeconds: channel.intervalSeconds,
+        fullReconcileEvery: channel.fullReconcileEvery,
+        lastCycleNo: state.lastCycleNo,
+        lastFullCycleNo: state.lastFullCycleNo ?? 0,
+      };
+    },
+
+    async beginCycle(input: { channelId: string; cycleNo: number; mode: CycleMode; dryRun: boolean }) {
+      const cycle = await store.startCycle(input.channelId, input.mode, input.dryRun, input.cycleNo);
+      return { cycleId: cycle.id };
+    },
+
+    planCycle: (input: { channelId: string; cycleId: number }) => planCycle(deps, resources, input),
+
+    applyBatch: (input: { channelId: string; cycleId: number; batchNo: number }) => applyBatch(deps, resources, input),
+
+    async probeTarget(input: { channelId: string }): Promise<{ ok: boolean; reason?: string }> {
+      const { target } = await resources.get(input.channelId);
+      const result = await target.verify();
+      return result.ok ? { ok: true } : { ok: false, reason: `${result.reason}: ${result.message}` };
+    },
+
+    async finishCycle(input: { cycleId: number; outcome: CycleOutcome | 'auto'; applied?: { succeeded: number; failed: number; retrying: number } }) {
+      const cycle = await store.getCycle(input.cycleId);
+      if (!cycle) throw new Error(`cycle ${input.cycleId} not found`);
+      const counts = { ...cycle.counts, ...(input.applied ?? {}) };
+      const outcome: CycleOutcome = input.outcome === 'auto' ? (counts.failed + counts.retrying + counts.invalid > 0 ? 'partial' : 'succeeded') : input.outcome;
+      await store.finishCycle(input.cycleId, outcome, counts);
+      log.info('cycle finished', { channelId: cycle.channelId, cycleNo: cycle.cycleNo, outcome, ...counts });
+      return { counts, outcome };
+    },
+
+    async retryUser(input: { channelId: string; guid: string; attempt: number }) {
+      const result = await provisionSingleUser(deps, resources, input);
+      if (result.outcome === 'retry') {
+        await store.upsertUser({ channelId: input.channelId, guid: input.guid, attempts: input.attempt });
+      }
+      return { outcome: result.outcome, message: result.message };
+    },
+
+    async markUserFailed(input: { channelId: string; guid: string; message: string }) {
+      await store.upsertUser({ channelId: input.channelId, guid: input.guid, lastErrorCode: 'RETRIES_EXHAUSTED', lastError: input.message, nextAttemptAt: undefined });
+      await store.appendAudit([{ channelId: input.channelId, guid: input.guid, at: deps.now?.() ?? new Date(), action: 'retry', outcome: 'failed', reason: 'retry limit reached', message: input.message }]);
+    },
+
+    async provisionOne(input: OnDemandInput): Promise<OnDemandResult> {
+      const result = await provisionSingleUser(deps, resources, input);
+      return {
+        channelId: input.channelId,
+        guid: input.guid,
+        action: result.action,
+        reason: result.reason,
+        outcome: result.outcome === 'retry' ? 'failed' : result.outcome,
+        message: result.message,
+        concurId: result.concurId,
+      };
+    },
+
+    async verifyActivation(input: { channelId: string }): Promise<{ checks: ActivationCheck[]; connectionId: string }> {
+      let loaded;
+      try {
+        loaded = await resources.load(input.channelId);
+      } catch (err) {
+        return { connectionId: '', checks: [{ name: 'config', ok: false, message: (err as Error).message }] };
+      }
+      const checks: ActivationCheck[] = [];
+      const issues = deps.checkMapping(loaded.channel, loaded.connection);
+      checks.push(
+        issues.length === 0
+          ? { name: 'mapping', ok: true, message: 'every field Concur and the tenant require is mapped' }
+          : { name: 'mapping', ok: false, setting: issues[0].path, message: issues.map((i) => `${i.path}: ${i.message}`).join('; ') },
+      );
+      const target = deps.openTarget(loaded.connection);
+      try {
+        const verified = await target.verify();
+        checks.push(
+          verified.ok
+            ? { name: 'target-credentials', ok: true, message: 'Concur accepted the credentials' }
+            : { name: 'target-credentials', ok: false, setting: `connection.${loaded.connection.id}.auth`, message: `${verified.reason}: ${verified.message}` },
+        );
+      } finally {
+        await target.close();
+      }
+      const source = resources.openSource(loaded);
+      try {
+        const check = await source.verify();
+        if (!check.ok) {
+          const isFilter = (check.setting ?? '').includes('location') || (check.setting ?? '').includes('source');
+          checks.push({ name: isFilter ? 'source-filter' : 'datastore', ok: false, setting: check.setting, message: check.message ?? 'datastore check failed' });
+        } else {
+          checks.push({ name: 'datastore', ok: true, message: `connected; ${check.sample ?? 0} entries in scope` });
+          const ex = loaded.channel.exclusion;
+          const hasExclusion = ex.dns.length > 0 || Boolean(ex.attribute) || Boolean(ex.filter);
+          if (hasExclusion) {
+            checks.push(
+              check.excluded
+                ? { name: 'exclusion', ok: true, message: `the exclusion rule matches ${check.excluded} entries` }
+                : { name: 'exclusion', ok: true, warning: true, setting: 'channel.exclusion', message: 'the exclusion rule matches no entry: is the Concur administrator account really excluded?' },
+            );
+          } else {
+            checks.push({ name: 'exclusion', ok: true, warning: true, setting: 'channel.exclusion', message: 'no exclusion rule: exclude the account used to administer Concur' });
+          }
+        }
+      } finally {
+        await source.close();
+      }
+      return { checks, connectionId: loaded.connection.id };
+    },
+
+    async setChannelActive(input: { channelId: string; active: boolean }) {
+      const found = await store.getChannel(input.channelId);
+      if (!found) return;
+      if (found.config.active !== input.active) await store.putChannel({ ...found.config, active: input.active });
+    },
+
+    async resetChannelState(input: { channelId: string }) {
+      await store.resetChannel(input.channelId);
+      log.info('channel state reset', { channelId: input.channelId });
+    },
+
+    async closeResources() {
+      await resources.closeAll();
+    },
+  };
+}
+
+export type ProvisioningActivities = ReturnType<typeof createProvisioningActivities>;

@@ -1,0 +1,78 @@
+import { matchesExclusion } from '../domain/exclusion';
+import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
+import type { ActivityDeps } from './activity-deps';
+import { applyUserWrite, type UserWriteResult } from './apply-user';
+import type { ChannelResources } from './channel-resources';
+
+export interface SingleUserResult {
+  action: string;
+  reason: string;
+  outcome: 'succeeded' | 'failed' | 'skipped' | 'planned' | 'retry';
+  message?: string;
+  concurId?: string;
+}
+
+/**
+ * Provisions one user from its current source state: on demand, and for durable retries.
+ * Ignores a pending retry hold (this is that retry, or an administrator's explicit request) and
+ * a previous data failure (the administrator asked again).
+ */
+export async function provisionSingleUser(
+  deps: ActivityDeps,
+  resources: ChannelResources,
+  input: { channelId: string; guid: string; dryRun?: boolean; cycleId?: number },
+): Promise<SingleUserResult> {
+  const { store } = deps;
+  const now = deps.now?.() ?? new Date();
+  const { loaded, mapper, target } = await resources.get(input.channelId);
+  const { channel } = loaded;
+  const settings = { provisionDisabledUsers: channel.provisionDisabledUsers, removeAction: channel.removeAction };
+  const stored = await store.getUser(input.channelId, input.guid);
+  const existing = stored ? { ...stored, nextAttemptAt: undefined, failedHash: undefined } : undefined;
+
+  const source = resources.openSource(loaded);
+  let entry;
+  try {
+    entry = await source.readOne(input.guid);
+  } finally {
+    await source.close();
+  }
+
+  let decision: PlanDecision;
+  let desired;
+  let desiredHash: string | undefined;
+  if (!entry) {
+    decision = existing ? planRemoval(existing, settings) : { kind: 'skip', reason: 'excluded' };
+    if (!existing) return { action: 'none', reason: 'not in the source scope and not managed', outcome: 'skipped' };
+  } else if (matchesExclusion(entry, channel.exclusion)) {
+    return { action: 'none', reason: 'excluded by the channel exclusion rule', outcome: 'skipped' };
+  } else {
+    decision = planBeforeMapping({ enabled: entry.enabled }, existing, settings, now);
+    if (decision.kind === 'map') {
+      const mapped = await mapper.map(entry);
+      if (!mapped.ok) {
+        const message = mapped.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
+        if (!input.dryRun) await store.upsertUser({ channelId: input.channelId, guid: input.guid, status: existing?.status ?? 'failed', lastErrorCode: 'INVALID_MAPPING', lastError: message, nextAttemptAt: undefined });
+        return { action: 'none', reason: 'the mapping rejected the source entry', outcome: 'failed', message };
+      }
+      desired = mapped.user;
+      desiredHash = mapped.hash;
+      decision = planAfterMapping(mapped.hash, mapped.user.identity.active, existing);
+    }
+  }
+  if (decision.kind !== 'action') {
+    if (!input.dryRun && stored?.nextAttemptAt) await store.upsertUser({ channelId: input.channelId, guid: input.guid, nextAttemptAt: undefined });
+    return { action: 'none', reason: decision.kind === 'skip' ? decision.reason : 'nothing to do', outcome: 'skipped', concurId: existing?.concurId };
+  }
+  if (input.dryRun) return { action: decision.action, reason: decision.reason, outcome: 'planned', concurId: existing?.concurId };
+
+  const result: UserWriteResult = await applyUserWrite(
+    target,
+    { channelId: input.channelId, guid: input.guid, action: decision.action, reason: decision.reason, desired, desiredHash, concurId: existing?.concurId, cycleId: input.cycleId },
+    { now, timeoutMs: channel.timeoutMs },
+  );
+  if (result.user) await store.upsertUser(result.user);
+  if (result.audit) await store.appendAudit([result.audit]);
+  const outcome = result.outcome === 'succeeded' || result.outcome === 'failed' ? result.outcome : 'retry';
+  return { action: decision.action, reason: decision.reason, outcome, message: result.message, concurId: result.concurId ?? existing?.concurId };
+}

@@ -1,0 +1,38 @@
+import type { DesiredConcurUser } from '../domain/concur-user';
+
+/**
+ * The port the engine writes users through. The Concur connector implements it; tests may use
+ * fakes. Every method is idempotent for the engine's purposes.
+ */
+export interface UserTarget {
+  /** Side-effect-free credential check. */
+  verify(): Promise<{ ok: true } | { ok: false; reason: string; message: string }>;
+  /** Creates the user, or links an existing one (same employeeNumber/userName); never duplicates. */
+  create(desired: DesiredConcurUser): Promise<{ id: string; linked: boolean }>;
+  update(id: string, desired: DesiredConcurUser): Promise<void>;
+  disable(id: string, at: Date): Promise<void>;
+  reactivate(id: string, desired: DesiredConcurUser): Promise<void>;
+  remove(id: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Why a write failed, as the engine needs to know it:
+ * - `data`: the record is bad (Concur's 400); fails alone, not retried until the source changes.
+ * - `transient`: 429/5xx/timeouts that survived the connector's own retries; retried durably.
+ * - `connection`: credentials or reachability (401/403, unreachable); stops the channel's writes.
+ * - `not-found`: the Concur user is gone (deleted outside Outbound).
+ */
+export type TargetFailureKind = 'data' | 'transient' | 'connection' | 'not-found';
+
+export class TargetError extends Error {
+  constructor(
+    readonly kind: TargetFailureKind,
+    message: string,
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'TargetError';
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * One provisioning cycle of a channel: plan -> guard -> apply in batches -> record.
+ * The plan lives in the state store; this history holds only ids, counts and reasons.
+ */
+import {
+  condition,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  ParentClosePolicy,
+  log,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { ProvisioningActivities } from '../activities/provisioning-activities';
+import { removalGuardReason } from '../domain/plan/removal-guard';
+import {
+  cycleDecisionSignal,
+  cyclePauseSignal,
+  cycleProgressQuery,
+  type CycleProgress,
+  type CycleSummary,
+  type CycleWorkflowInput,
+} from './messages';
+import { OutboundCycleOutcome } from './search-attributes';
+import { userRetryWorkflowId } from './workflow-ids';
+import { userRetryWorkflow } from './user-retry-workflow';
+
+const { beginCycle, planCycle, finishCycle } = proxyActivities<ProvisioningActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '60 seconds',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
+});
+const { applyBatch } = proxyActivities<ProvisioningActivities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '60 seconds',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
+});
+const { probeTarget } = proxyActivities<ProvisioningActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 1 },
+});
+
+/** Batches applied at once; each applies its users with the channel's max threads. */
+const PARALLEL_BATCHES = 2;
+const BREAKER_PROBE_MAX_MS = 5 * 60_000;
+
+export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSummary> {
+  const startedAt = Date.now();
+  const progress: CycleProgress = { phase: 'planning', batches: 0, batchesDone: 0 };
+  let paused = input.paused ?? false;
+  let decision: boolean | undefined;
+  setHandler(cycleProgressQuery, () => progress);
+  setHandler(cyclePauseSignal, ({ paused: p }) => void (paused = p));
+  setHandler(cycleDecisionSignal, ({ approved }) => void (decision = approved));
+
+  const { cycleId } = await beginCycle({ channelId: input.channelId, cycleNo: input.cycleNo, mode: input.mode, dryRun: input.dryRun });
+  const plan = await planCycle({ channelId: input.channelId, cycleId });
+  progress.batches = plan.batches;
+  progress.counts = plan.counts;
+
+  const summary = (outcome: CycleSummary['outcome'], counts = plan.counts, error?: string): CycleSummary => ({
+    cycleNo: input.cycleNo,
+    cycleId,
+    mode: input.mode,
+    dryRun: input.dryRun,
+    outcome,
+    counts,
+    durationMs: Date.now() - startedAt,
+    finishedAt: new Date().toISOString(),
+    intervalSeconds: plan.intervalSeconds,
+    fullReconcileEvery: plan.fullReconcileEvery,
+    error,
+  });
+
+  if (input.dryRun) {
+    const { counts } = await finishCycle({ cycleId, outcome: 'planned' });
+    progress.phase = 'done';
+    return summary('planned', counts);
+  }
+
+  const guardReason = removalGuardReason(plan.counts.disable + plan.counts.delete, plan.managed, plan.guard);
+  if (guardReason) {
+    progress.phase = 'awaiting-approval';
+    progress.guard = { removals: plan.counts.disable + plan.counts.delete, managed: plan.managed, limit: guardReason };
+    log.warn('cycle waits for approval', { channelId: input.channelId, cycleNo: input.cycleNo, reason: guardReason });
+    await condition(() => decision !== undefined);
+    if (!decision) {
+      const { counts } = await finishCycle({ cycleId, outcome: 'rejected' });
+      upsertSearchAttributes([{ key: OutboundCycleOutcome, value: 'rejected' }]);
+      progress.phase = 'done';
+      return summary('rejected', counts);
+    }
+  }
+
+  progress.phase = 'applying';
+  const retryGuids = new Set<string>();
+  const applied = { succeeded: 0, failed: 0, retrying: 0 };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < plan.batches) {
+      if (paused) {
+        progress.phase = 'paused';
+        await condition(() => !paused);
+        progress.phase = 'applying';
+      }
+      const batchNo = next++;
+      for (let probeDelay = 5_000; ; probeDelay = Math.min(probeDelay * 2, BREAKER_PROBE_MAX_MS)) {
+        const result = await applyBatch({ channelId: input.channelId, cycleId, batchNo });
+        result.retryingGuids.forEach((g) => retryGuids.add(g));
+        if (!result.connectionError) {
+          applied.succeeded += result.succeeded;
+          applied.failed += result.failed;
+          applied.retrying += result.retrying;
+          break;
+        }
+        // Circuit breaker: target-wide failure stops writes; probe cheaply until Concur recovers.
+        progress.phase = 'breaker-open';
+        progress.breakerReason = result.connectionError;
+        log.warn('breaker open', { channelId: input.channelId, reason: result.connectionError });
+        for (;;) {
+          await sleep(probeDelay);
+          const probe = await probeTarget({ channelId: input.channelId });
+          if (probe.ok) break;
+          progress.breakerReason = probe.reason ?? result.connectionError;
+          probeDelay = Math.min(probeDelay * 2, BREAKER_PROBE_MAX_MS);
+        }
+        progress.phase = 'applying';
+        progress.breakerReason = undefined;
+      }
+      progress.batchesDone++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, plan.batches) }, worker));
+
+  // Users whose write failed transiently get their own durable retry, at most one per user.
+  // A retry already running for a user reads the newest source state on its next attempt.
+  for (const guid of retryGuids) {
+    try {
+      await startChild(userRetryWorkflow, {
+        workflowId: userRetryWorkflowId(input.channelId, guid),
+        args: [{ channelId: input.channelId, guid, cycleNo: input.cycleNo }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  progress.phase = 'finishing';
+  const { counts, outcome } = await finishCycle({ cycleId, outcome: 'auto', applied });
+  upsertSearchAttributes([{ key: OutboundCycleOutcome, value: outcome }]);
+  progress.phase = 'done';
+  progress.counts = counts;
+  return summary(outcome, counts);
+}
