@@ -52,6 +52,11 @@ export interface ConcurIdentityUser {
     postalCode?: string;
     country?: string;
   }>;
+  /**
+   * Products enabled for the user (request-only in Identity v4.1). The modern equivalent of the
+   * v1/PingFederate flags expenseUser, tripUser and invoiceUser (V1MAP).
+   */
+  entitlements?: string[];
   enterprise: ConcurEnterpriseFields;
 }
 

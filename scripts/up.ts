@@ -1,0 +1,112 @@
+/**
+ * `npm run up`: the whole product on embedded defaults. Starts the Temporal dev server (with Web
+ * UI), slapd with the demo directory, the Concur simulator, the worker and the API; applies
+ * config/demo.json; activates the demo channel and waits for its first cycle; prints where
+ * everything is; on Ctrl-C stops everything it started.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { loadConfigFile } from '../src/config/config-file';
+import { assertPortFree, dataRoot, projectRoot, spawnLogged, stopProcess, waitUntil, type RunningService } from './services/service';
+import { startTemporal } from './services/temporal';
+import { startSlapd } from './services/slapd';
+
+const apiPort = Number(process.env.OUTBOUND_API_PORT ?? 8080);
+const simPort = Number(process.env.CONCUR_SIM_PORT ?? 8090);
+const demoToken = process.env.CONCUR_SIM_DEMO_TOKEN ?? 'outbound-demo-token';
+const logDir = join(dataRoot, 'logs');
+const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+let shuttingDown = false;
+
+function child(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const tsx = join(projectRoot, 'node_modules', '.bin', 'tsx');
+  const proc = spawnLogged(name, tsx, [script], { logDir, cwd: projectRoot, env });
+  proc.once('exit', (code, signal) => {
+    if (!shuttingDown) console.error(`[up] ${name} exited unexpectedly (code ${code ?? signal}); see ${join(logDir, `${name}.log`)}`);
+  });
+  stops.push({ name, stop: () => stopProcess(proc, 10_000) });
+  return proc;
+}
+
+async function http(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+  const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: res.status, json: await res.json().catch(() => undefined) };
+}
+
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  console.log('\n[up] stopping...');
+  for (const s of stops.reverse()) await s.stop().catch((err: Error) => console.error(`[up] ${s.name}: ${err.message}`));
+  console.log('[up] stopped everything it started.');
+  process.exit(code);
+}
+
+async function main() {
+  await assertPortFree('api', apiPort, 'OUTBOUND_API_PORT');
+  await assertPortFree('concur-simulator', simPort, 'CONCUR_SIM_PORT');
+
+  console.log('[up] starting Temporal dev server and OpenLDAP...');
+  const services: RunningService[] = [];
+  const [temporal, ldap] = await Promise.all([startTemporal({}), startSlapd({ loadDemo: true, logDir })]);
+  services.push(temporal, ldap);
+  for (const s of services) stops.push({ name: s.name, stop: () => s.stop() });
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...temporal.env,
+    ...ldap.env,
+    CONCUR_SIM_PORT: String(simPort),
+    CONCUR_ACCESS_TOKEN: demoToken,
+    CONCUR_SIM_DEMO_TOKEN: demoToken,
+    OUTBOUND_API_PORT: String(apiPort),
+    OUTBOUND_DATA_DIR: dataRoot,
+  };
+  console.log('[up] starting the Concur simulator, the worker and the API...');
+  child('concur-simulator', 'simulators/concur/main.ts', env);
+  child('worker', 'src/worker/main.ts', env);
+  child('api', 'src/api/main.ts', env);
+  await waitUntil('the API to answer /healthz', async () => (await http('GET', '/healthz')).status === 200, 60_000, 250);
+  await waitUntil('the Concur simulator', async () => (await fetch(`http://127.0.0.1:${simPort}/_sim/health`)).ok, 30_000, 250);
+
+  const config = loadConfigFile(join(projectRoot, 'config', 'demo.json'), env);
+  const applied = await http('PUT', '/config', config);
+  if (applied.status !== 200) throw new Error(`applying config/demo.json failed: ${JSON.stringify(applied.json)}`);
+  const activation = await http('POST', '/channels/demo/activate');
+  for (const check of activation.json?.checks ?? []) console.log(`[up]   ${check.ok ? (check.warning ? 'warn' : ' ok ') : 'FAIL'} ${check.name}: ${check.message}`);
+  if (activation.status !== 200) throw new Error('the demo channel did not activate (see the checks above)');
+
+  let status: any;
+  await waitUntil(
+    "the demo channel's first cycle",
+    async () => {
+      status = (await http('GET', '/channels/demo/status')).json;
+      return Boolean(status?.lastCycle);
+    },
+    5 * 60_000,
+    500,
+  );
+  const c = status.lastCycle;
+  console.log(`[up] first cycle: ${c.outcome}; read ${c.counts.read}, created ${c.counts.create}, excluded ${c.counts.excluded}, failed ${c.counts.failed + c.counts.invalid} (${c.durationMs} ms)`);
+  console.log(`
+Outbound is up.
+  API          http://127.0.0.1:${apiPort}   (try: curl http://127.0.0.1:${apiPort}/channels/demo/status)
+  Temporal UI  ${temporal.env.OUTBOUND_TEMPORAL_UI_URL}   (filter: OutboundChannel="demo")
+  Temporal     ${temporal.url}
+  Simulator    http://127.0.0.1:${simPort}   (users: http://127.0.0.1:${simPort}/_sim/users; token ${demoToken})
+  LDAP         ${ldap.url}   (${ldap.env.OUTBOUND_LDAP_BIND_DN})
+  Logs         ${logDir}
+Press Ctrl-C to stop everything.`);
+}
+
+process.once('SIGINT', () => void shutdown(0));
+process.once('SIGTERM', () => void shutdown(0));
+main().catch(async (err: Error) => {
+  console.error(`[up] ${err.message}`);
+  await shutdown(1);
+});
+
