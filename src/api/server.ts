@@ -1,15 +1,21 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { applyConfig } from '../config/apply-config';
 import { ConfigError, describeIssues, parseOutboundConfig } from '../domain/config/outbound-config';
 import type { StateStore } from '../store/state-store';
 import { ChannelIdParam, CycleParam, ListQuery, openApiDocument, ProvisionBody, SyncBody, UserParam } from './api-schemas';
 import { ChannelControl, ChannelNotRunningError } from './channel-control';
+import { registerCodecRoutes } from './codec-routes';
 
 export interface ApiDeps {
   client: Client;
   store: StateStore;
+  /** Serves /codec/{encode,decode} for the Web UI when given. */
+  codec?: PayloadCodec;
+  codecToken?: string;
+  uiOrigin?: string;
   /** Pino logger options; request bodies are never logged. */
   logger?: boolean | Record<string, unknown>;
 }
@@ -65,6 +71,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
   });
   app.get('/openapi.json', async () => openApiDocument());
+  if (deps.codec) registerCodecRoutes(app, deps.codec, { uiOrigin: deps.uiOrigin, token: deps.codecToken });
 
   app.get('/config', async () => ({
     datastores: await store.listDatastores(),
