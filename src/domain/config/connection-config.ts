@@ -32,6 +32,8 @@ export const ConnectionConfig = z
     requiredFields: z.array(z.string()).default([]),
     timeoutMs: z.number().int().positive().default(30000),
     maxConnections: z.number().int().positive().default(16),
+    /** Ceiling of the connector's adaptive rate limit (halved on 429, regained gradually); default 50. */
+    maxRequestsPerSecond: z.number().positive().optional(),
   })
   .strict();
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
