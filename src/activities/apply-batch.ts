@@ -36,12 +36,11 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
     outcomes = [];
     const users = batch.map((o) => o.result.user).filter((u): u is Partial<ProvisionedUser> & { channelId: string; guid: string } => Boolean(u));
     const audit = batch.map((o) => o.result.audit).filter((a): a is AuditEntry => Boolean(a));
-    for (const user of users) await store.upsertUser(user);
-    for (const { item, result } of batch) {
-      if (result.outcome !== 'connection-error') {
-        item.outcome = result.outcome;
-        await store.recordPlanOutcome(item.cycleId, item.seq, result.outcome, result.message);
-      }
+    if (users.length) await store.upsertUsers(users);
+    const recorded = batch.filter((o) => o.result.outcome !== 'connection-error');
+    for (const { item, result } of recorded) item.outcome = result.outcome as NonNullable<PlanItem['outcome']>;
+    if (recorded.length) {
+      await store.recordPlanOutcomes(recorded.map(({ item, result }) => ({ cycleId: item.cycleId, seq: item.seq, outcome: result.outcome as NonNullable<PlanItem['outcome']>, message: result.message })));
     }
     if (audit.length) await store.appendAudit(audit);
     heartbeat({ batchNo: input.batchNo, done: items.filter((i) => i.outcome).length });

@@ -98,7 +98,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
         }
       }
       if (items.length) await store.addPlanItems(items);
-      if (userUpdates.length) for (const u of userUpdates) await store.upsertUser(u);
+      if (userUpdates.length) await store.upsertUsers(userUpdates);
       if (fullRead && !cycle.dryRun) await store.markSeen(input.channelId, guids, cycle.cycleNo);
       if (fullRead && cycle.dryRun) guids.forEach((g) => seenInDryRun.add(g));
       if (page.watermark) watermark = page.watermark;

@@ -100,6 +100,17 @@ export interface AuditEntry {
   message?: string;
 }
 
+/** A partial user record for upserts, addressed by (channelId, guid). */
+export type ProvisionedUserPatch = Partial<ProvisionedUser> & { channelId: string; guid: string };
+
+/** One plan item's outcome, for recording a batch of outcomes at once. */
+export interface PlanOutcomeRecord {
+  cycleId: number;
+  seq: number;
+  outcome: NonNullable<PlanItem['outcome']>;
+  message?: string;
+}
+
 export interface ChannelState {
   channelId: string;
   watermark?: string;
@@ -131,6 +142,8 @@ export interface StateStore {
   /** Drafts may be incomplete JSON; they are validated when promoted with putChannel. */
   putChannelDraft(id: string, draft: unknown): Promise<void>;
   getChannelDraft(id: string): Promise<unknown | undefined>;
+  /** Discards a draft (e.g. once it has been promoted with putChannel). */
+  deleteChannelDraft(id: string): Promise<void>;
   deleteChannel(id: string): Promise<void>;
 
   // tokens ----------------------------------------------------------------------------------
@@ -157,13 +170,21 @@ export interface StateStore {
   getPlanBatch(cycleId: number, batchNo: number): Promise<PlanItem[]>;
   listPlanItems(cycleId: number, options?: { offset?: number; limit?: number }): Promise<PlanItem[]>;
   recordPlanOutcome(cycleId: number, seq: number, outcome: NonNullable<PlanItem['outcome']>, message?: string): Promise<void>;
+  /** recordPlanOutcome for many items in one transaction (an apply batch's flush). */
+  recordPlanOutcomes(outcomes: PlanOutcomeRecord[]): Promise<void>;
 
   // provisioner database --------------------------------------------------------------------
   /** Bulk lookup for one page of source entries. */
   getUsers(channelId: string, guids: string[]): Promise<Map<string, ProvisionedUser>>;
   getUser(channelId: string, guid: string): Promise<ProvisionedUser | undefined>;
-  /** Insert or update by (channelId, guid); unspecified fields keep their values. */
+  /**
+   * Insert or update by (channelId, guid); unspecified fields keep their values. A field present
+   * with value `undefined` clears it (e.g. `nextAttemptAt: undefined`); required fields (status,
+   * sourceEnabled, attempts, excluded) ignore `undefined`. A new row without a status is `failed`.
+   */
   upsertUser(user: Partial<ProvisionedUser> & { channelId: string; guid: string }): Promise<void>;
+  /** upsertUser for many users in one transaction; a later patch of the same user wins. */
+  upsertUsers(users: ProvisionedUserPatch[]): Promise<void>;
   /** Records that a full read saw these GUIDs in scope during cycle `cycleNo`. */
   markSeen(channelId: string, guids: string[], cycleNo: number): Promise<void>;
   /**
