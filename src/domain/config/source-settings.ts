@@ -42,6 +42,8 @@ export const SqlSourceSettings = z
     defaultStatus: z.enum(['enabled', 'disabled']).default('enabled'),
     /** Timestamp column for incremental reads. */
     updatedAtColumn: z.string().optional(),
+    /** Columns holding delimited lists, split into several values: column -> delimiter (e.g. `{ "groups": ";" }`). */
+    multiValueDelimiters: z.record(z.string(), z.string().min(1)).optional(),
   })
   .strict()
   .refine((s) => Boolean(s.table) !== Boolean(s.query), { message: 'set exactly one of table or query', path: ['table'] });
