@@ -17,6 +17,8 @@ export class ChannelEntity {
   stopRequested = false;
   current?: { cycleNo: number; workflowId: string; mode: CycleMode; dryRun: boolean };
   nextCycleAt?: string;
+  /** Highest cycle number whose workflow has been started (this run). */
+  startedCycleNo = 0;
   /** Cycle numbers handed to syncNow callers, resolved when that cycle starts. */
   private syncTickets = 0;
 

@@ -6,10 +6,11 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  executeChild,
   getExternalWorkflowHandle,
+  log,
   proxyActivities,
   setHandler,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -42,12 +43,19 @@ const CYCLES_PER_RUN = 50;
 export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cycles: number; stopped: boolean }> {
   const state = input.state ?? ChannelEntity.initialState(await loadChannelRuntime({ channelId: input.channelId }));
   const channel = new ChannelEntity(input.channelId, state);
-  // Pause and guard decisions reach the running cycle, which acts on them between batches.
-  const setCyclePaused = async (paused: boolean) => {
-    if (channel.current) await getExternalWorkflowHandle(channel.current.workflowId).signal(cyclePauseSignal, { paused });
+  // Pause and guard decisions reach the running cycle, which acts on them between batches. The
+  // cycle may finish while the signal is on its way; then there is nothing left to tell it.
+  const tellCycle = async (send: (workflowId: string) => Promise<void>) => {
+    if (!channel.current) return;
+    try {
+      await send(channel.current.workflowId);
+    } catch (err) {
+      log.info('cycle already finished; signal not delivered', { error: (err as Error).message });
+    }
   };
+  const setCyclePaused = (paused: boolean) => tellCycle((id) => getExternalWorkflowHandle(id).signal(cyclePauseSignal, { paused }));
   const decideCycle = async (cycleNo: number, approved: boolean) => {
-    if (channel.current?.cycleNo === cycleNo) await getExternalWorkflowHandle(channel.current.workflowId).signal(cycleDecisionSignal, { approved });
+    if (channel.current?.cycleNo === cycleNo) await tellCycle((id) => getExternalWorkflowHandle(id).signal(cycleDecisionSignal, { approved }));
   };
 
   setHandler(statusQuery, () => channel.status());
@@ -66,12 +74,12 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
   setHandler(rejectSignal, ({ cycleNo }) => decideCycle(cycleNo, false));
   setHandler(syncNowUpdate, async (request) => {
     const cycleNo = channel.requestSync(request);
-    await condition(() => channel.state.nextCycleNo > cycleNo);
+    await condition(() => channel.startedCycleNo >= cycleNo);
     return { cycleNo, workflowId: cycleWorkflowId(input.channelId, cycleNo) };
   });
   setHandler(resetUpdate, async () => {
     const cycleNo = channel.requestReset();
-    await condition(() => channel.state.nextCycleNo > cycleNo);
+    await condition(() => channel.startedCycleNo >= cycleNo);
     return { cycleNo, workflowId: cycleWorkflowId(input.channelId, cycleNo) };
   });
 
@@ -98,12 +106,15 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
     const workflowId = cycleWorkflowId(input.channelId, channel.state.nextCycleNo);
     const cycle = channel.beginCycle(workflowId);
     setState('running');
-    const summary = await executeChild(cycleWorkflow, {
+    const child = await startChild(cycleWorkflow, {
       workflowId,
       args: [{ channelId: input.channelId, ...cycle, paused: channel.paused }],
       typedSearchAttributes: [{ key: OutboundChannel, value: input.channelId }],
       staticSummary: `${cycle.mode}${cycle.dryRun ? ' dry-run' : ''} cycle ${cycle.cycleNo} of channel ${input.channelId}`,
     });
+    // syncNow/reset callers are answered once the cycle workflow exists, so they can await it.
+    channel.startedCycleNo = cycle.cycleNo;
+    const summary = await child.result();
     channel.endCycle(summary);
     cyclesThisRun++;
 

@@ -1,0 +1,129 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { ChannelControl } from '../../src/api/channel-control';
+import { EncryptionCodec } from '../../src/codec/encryption-codec';
+import { applyConfig } from '../../src/config/apply-config';
+import type { ActivityDeps } from '../../src/activities/activity-deps';
+import { parseOutboundConfig } from '../../src/domain/config/outbound-config';
+import type { KnexStateStore } from '../../src/store/knex-state-store';
+import { openStateStore } from '../../src/store/open-state-store';
+import { createOutboundWorker } from '../../src/worker/worker';
+import { createRuntimeDeps } from '../../src/worker/runtime';
+import { createConcurSimulator, type ConcurSimulator } from '../../simulators/concur';
+import { MemoryDirectory } from './memory-source';
+import { ensureTemporal, type TestTemporal } from './temporal';
+
+export const DEMO_TOKEN = 'outbound-demo-token';
+
+/** The engine on real Temporal, a real SQLite state store and a real Concur simulator. */
+export class EngineHarness {
+  readonly taskQueue = `engine-test-${randomUUID()}`;
+  readonly directory = new MemoryDirectory();
+  temporal!: TestTemporal;
+  simulator!: ConcurSimulator;
+  store!: KnexStateStore;
+  client!: Client;
+  control!: ChannelControl;
+  codec = new EncryptionCodec(randomBytes(32));
+  private worker?: Worker;
+  private running?: Promise<void>;
+  private closeResources?: () => Promise<void>;
+  private dir = mkdtempSync(join(tmpdir(), 'outbound-engine-'));
+
+  async start(options: { depsOverrides?: Partial<ActivityDeps> } = {}): Promise<void> {
+    this.temporal = await ensureTemporal();
+    this.simulator = createConcurSimulator({ demoToken: DEMO_TOKEN });
+    await this.simulator.listen(0);
+    this.store = await openStateStore({ client: 'better-sqlite3', filename: join(this.dir, 'state.db') }, { key: randomBytes(32) });
+    this.client = new Client({ connection: this.temporal.client.connection, dataConverter: { payloadCodecs: [this.codec] } });
+    this.control = new ChannelControl(this.client, this.taskQueue);
+    await this.startWorker(options.depsOverrides);
+  }
+
+  async startWorker(depsOverrides: Partial<ActivityDeps> = {}): Promise<void> {
+    const deps = createRuntimeDeps(this.store, { openSource: () => this.directory.source(), ...depsOverrides });
+    const { worker, closeResources } = await createOutboundWorker({
+      connection: this.temporal.nativeConnection,
+      taskQueue: this.taskQueue,
+      deps,
+      dataConverter: { payloadCodecs: [this.codec] },
+    });
+    this.worker = worker;
+    this.closeResources = closeResources;
+    this.running = worker.run();
+  }
+
+  async stopWorker(): Promise<void> {
+    if (!this.worker) return;
+    this.worker.shutdown();
+    await this.running;
+    await this.closeResources?.();
+    this.worker = undefined;
+  }
+
+  /** Applies one channel reading the memory directory, writing to the simulator. */
+  async configure(channelId: string, channel: Record<string, unknown> = {}, connection: Record<string, unknown> = {}): Promise<void> {
+    const config = parseOutboundConfig(
+      {
+        datastores: [{ id: 'memory', type: 'ldap', urls: ['ldap://127.0.0.1:1'], bindDn: 'cn=unused', bindPassword: 'env:UNUSED' }],
+        connections: [{ id: `${channelId}-concur`, baseUrl: this.simulator.url, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: DEMO_TOKEN }, ...connection }],
+        channels: [
+          {
+            id: channelId,
+            connectionId: `${channelId}-concur`,
+            datastoreId: 'memory',
+            intervalSeconds: 3600,
+            maxThreads: 4,
+            source: { kind: 'ldap', accountStatus: { algorithm: 'none' } },
+            exclusion: { dns: ['uid=concur-admin,ou=people,dc=example,dc=com'] },
+            mapping: {
+              userName: { source: 'mail', case: 'lower' },
+              'name.givenName': { source: 'givenName' },
+              'name.familyName': { source: 'sn' },
+              'emails.work': { source: 'mail' },
+              employeeNumber: { source: 'employeeNumber' },
+              title: { source: 'title', clearWhenEmpty: true },
+            },
+            ...channel,
+          },
+        ],
+      },
+      'test',
+    );
+    await applyConfig(this.store, config);
+  }
+
+  /** Runs a cycle now and waits for its summary. */
+  async sync(channelId: string, request: { mode?: 'full' | 'incremental'; dryRun?: boolean } = {}) {
+    const started = await this.control.syncNow(channelId, request);
+    return this.client.workflow.getHandle(started.workflowId).result() as Promise<import('../../src/workflows/messages').CycleSummary>;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopWorker();
+    await this.simulator?.close();
+    await this.store?.close();
+    await this.temporal?.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls until the predicate holds (no blind sleeps). */
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
