@@ -1,15 +1,25 @@
 /** The admin API process (`npm run api`). */
 import { Client, Connection } from '@temporalio/client';
 import { loadSettings } from '../config/settings';
+import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
+import { join } from 'node:path';
 import { openStore } from '../worker/runtime';
 import { buildApi } from './server';
 
 async function main() {
   const settings = loadSettings();
   const connection = await Connection.connect({ address: settings.temporalAddress });
-  const client = new Client({ connection, namespace: settings.namespace });
+  const codec = new EncryptionCodec(loadPayloadKey(join(settings.dataDir, 'payload.key')));
+  const client = new Client({ connection, namespace: settings.namespace, dataConverter: { payloadCodecs: [codec] } });
   const store = await openStore(settings);
-  const app = buildApi({ client, store, logger: { level: process.env.OUTBOUND_LOG_LEVEL ?? 'info' } });
+  const app = buildApi({
+    client,
+    store,
+    codec,
+    codecToken: process.env.OUTBOUND_CODEC_TOKEN,
+    uiOrigin: process.env.OUTBOUND_TEMPORAL_UI_URL,
+    logger: { level: process.env.OUTBOUND_LOG_LEVEL ?? 'info' },
+  });
   await app.listen({ host: settings.apiHost, port: settings.apiPort });
   const shutdown = async () => {
     await app.close();

@@ -1,7 +1,7 @@
 /** The worker process (`npm run worker`): runs every Outbound workflow and activity. */
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadSettings } from '../config/settings';
-import { createRuntimeDeps, openStore } from './runtime';
+import { createDataConverter, createRuntimeDeps, openStore } from './runtime';
 import { createOutboundWorker } from './worker';
 
 async function main() {
@@ -9,7 +9,12 @@ async function main() {
   Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
   const store = await openStore(settings);
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
-  const { worker, closeResources } = await createOutboundWorker({ connection, namespace: settings.namespace, deps: createRuntimeDeps(store) });
+  const { worker, closeResources } = await createOutboundWorker({
+    connection,
+    namespace: settings.namespace,
+    deps: createRuntimeDeps(store),
+    dataConverter: createDataConverter(settings),
+  });
   console.log(`outbound worker polling ${settings.temporalAddress} (namespace ${settings.namespace})`);
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are done
   await closeResources();

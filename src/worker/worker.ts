@@ -1,3 +1,4 @@
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities/activity-deps';
 import { createProvisioningActivities } from '../activities/provisioning-activities';
@@ -8,6 +9,7 @@ export interface OutboundWorkerOptions {
   namespace?: string;
   taskQueue?: string;
   deps: ActivityDeps;
+  dataConverter?: DataConverter;
   /** Pre-built bundle (production); otherwise workflows are bundled from source at start. */
   workflowBundlePath?: string;
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
@@ -21,6 +23,7 @@ export async function createOutboundWorker(options: OutboundWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities,
+    dataConverter: options.dataConverter,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows/index') }),
     // Plan and apply activities are few and long (batches), so a small number suffices; each
     // applies its users concurrently with the channel's max threads.
