@@ -16,6 +16,7 @@ export interface PlanCycleResult {
   /** Users Outbound managed before the cycle (for the removal guard's percentage). */
   managed: number;
   guard: { maxRemovals: number; maxRemovalPercent: number };
+  retry: { initialDelaySeconds: number; maxAttempts: number; breakerProbeSeconds: number };
   intervalSeconds: number;
   fullReconcileEvery: number;
 }
@@ -131,6 +132,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     batches,
     managed,
     guard: channel.guard,
+    retry: channel.retry,
     intervalSeconds: channel.intervalSeconds,
     fullReconcileEvery: channel.fullReconcileEvery,
   };

@@ -106,7 +106,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
         progress.phase = 'applying';
       }
       const batchNo = next++;
-      for (let probeDelay = 5_000; ; probeDelay = Math.min(probeDelay * 2, BREAKER_PROBE_MAX_MS)) {
+      for (let probeDelay = plan.retry.breakerProbeSeconds * 1000; ; probeDelay = Math.min(probeDelay * 2, BREAKER_PROBE_MAX_MS)) {
         const result = await applyBatch({ channelId: input.channelId, cycleId, batchNo });
         result.retryingGuids.forEach((g) => retryGuids.add(g));
         if (!result.connectionError) {
@@ -140,7 +140,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
     try {
       await startChild(userRetryWorkflow, {
         workflowId: userRetryWorkflowId(input.channelId, guid),
-        args: [{ channelId: input.channelId, guid, cycleNo: input.cycleNo }],
+        args: [{ channelId: input.channelId, guid, cycleNo: input.cycleNo, initialDelayMs: plan.retry.initialDelaySeconds * 1000, maxAttempts: plan.retry.maxAttempts }],
         parentClosePolicy: ParentClosePolicy.ABANDON,
       });
     } catch (err) {

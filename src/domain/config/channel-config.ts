@@ -22,6 +22,15 @@ export const ChannelConfig = z
     location: SourceLocation.default({ filter: '(objectClass=inetOrgPerson)', nestedSearch: false }),
     exclusion: Exclusion.default({ dns: [] }),
     mapping: AttributeMapping,
+    /** Durable per-user retries after transient failures, and the circuit breaker's first probe. */
+    retry: z
+      .object({
+        initialDelaySeconds: z.number().min(0.1).default(10),
+        maxAttempts: z.number().int().min(1).max(100).default(8),
+        breakerProbeSeconds: z.number().min(0.1).default(5),
+      })
+      .strict()
+      .default({ initialDelaySeconds: 10, maxAttempts: 8, breakerProbeSeconds: 5 }),
     guard: z
       .object({ maxRemovals: z.number().int().min(0).default(100), maxRemovalPercent: z.number().min(0).max(100).default(20) })
       .strict()
