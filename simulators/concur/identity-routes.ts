@@ -55,6 +55,12 @@ export interface PageQuery {
 function indexedCandidates(ctx: SimContext, companyId: string, f: FilterNode | undefined): StoredUser[] | undefined {
   if (!f) return undefined;
   if (f.kind === 'and') return indexedCandidates(ctx, companyId, f.left) ?? indexedCandidates(ctx, companyId, f.right);
+  if (f.kind === 'or') {
+    // The connector's look-up ORs employeeNumber and userName: a union of two index hits.
+    const left = indexedCandidates(ctx, companyId, f.left);
+    const right = left && indexedCandidates(ctx, companyId, f.right);
+    return left && right ? [...new Set([...left, ...right])] : undefined;
+  }
   if (f.kind !== 'compare' || f.op !== 'eq' || typeof f.value !== 'string' || f.path.sub) return undefined;
   const attr = f.path.attr?.toLowerCase();
   let u: StoredUser | undefined;

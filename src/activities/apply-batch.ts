@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { heartbeat, log } from '@temporalio/activity';
 import type { AuditEntry, PlanItem, ProvisionedUser } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import { applyUserWrite, type UserWriteResult } from './apply-user';
@@ -25,6 +25,7 @@ const FLUSH_EVERY = 50;
  */
 export async function applyBatch(deps: ActivityDeps, resources: ChannelResources, input: { channelId: string; cycleId: number; batchNo: number }): Promise<ApplyBatchResult> {
   const { store } = deps;
+  const started = Date.now();
   const { loaded, target } = await resources.get(input.channelId);
   const items = await store.getPlanBatch(input.cycleId, input.batchNo);
   const pending = items.filter((i) => !i.outcome);
@@ -65,6 +66,7 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
   await flush();
 
   const count = (o: PlanItem['outcome']) => items.filter((i) => i.outcome === o).length;
+  log.info('batch applied', { channelId: input.channelId, cycleId: input.cycleId, batchNo: input.batchNo, users: pending.length, ms: Date.now() - started });
   return {
     succeeded: count('succeeded'),
     failed: count('failed'),

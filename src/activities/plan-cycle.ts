@@ -1,4 +1,4 @@
-import { heartbeat } from '@temporalio/activity';
+import { heartbeat, log } from '@temporalio/activity';
 import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
@@ -29,6 +29,7 @@ export interface PlanCycleResult {
 export async function planCycle(deps: ActivityDeps, resources: ChannelResources, input: { channelId: string; cycleId: number }): Promise<PlanCycleResult> {
   const { store } = deps;
   const now = deps.now?.() ?? new Date();
+  const started = Date.now();
   const { loaded, mapper } = await resources.get(input.channelId);
   const { channel } = loaded;
   const cycle = await store.getCycle(input.cycleId);
@@ -127,6 +128,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
 
   const batches = Math.ceil(seq / BATCH_SIZE);
   await store.updateCycle(input.cycleId, { counts, batches, watermark });
+  log.info('cycle planned', { channelId: input.channelId, cycleId: input.cycleId, fullRead, read: counts.read, planned: seq, batches, ms: Date.now() - started });
   return {
     counts,
     batches,
