@@ -1,0 +1,152 @@
+/**
+ * Opens a bound LDAP connection for a datastore: each URL in order (failover), ldaps:// or
+ * StartTLS with an optional CA bundle, connect and operation timeouts, a simple bind, then one
+ * root DSE read to learn the naming contexts and whether the server is Active Directory.
+ * ldapts never chases referrals: search references are returned to us and we ignore them.
+ */
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import { Client } from 'ldapts';
+import type { LdapDatastoreConfig } from '../domain/config/datastore-config';
+import { LdapDatastoreError } from './ldap-datastore-error';
+
+/** supportedCapabilities value announced by every Active Directory domain controller. */
+const AD_CAPABILITY = '1.2.840.113556.1.4.800';
+
+export interface LdapConnection {
+  client: Client;
+  /** The URL that answered. */
+  url: string;
+  activeDirectory: boolean;
+  /** Suffixes the server holds, from the root DSE (empty when it cannot be read). */
+  namingContexts: string[];
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+
+/** True for failures of the connection itself (worth the next URL, or a later retry). */
+export function isNetworkError(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException;
+  if (e?.code && NETWORK_CODES.has(e.code)) return true;
+  const message = e?.message ?? '';
+  return /Connection timeout|Operation timed out|Socket error|Connection closed|socket hang up|Socket connection not established/i.test(message);
+}
+
+/** TLS certificate problems: the CA bundle (or the server's certificate) is at fault. */
+function isTlsError(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException;
+  return Boolean(e?.code && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO/.test(e.code));
+}
+
+function describe(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code ?? e?.name ?? 'error';
+}
+
+function tlsOptions(config: LdapDatastoreConfig, host: string): ConnectionOptions {
+  const options: ConnectionOptions = { rejectUnauthorized: config.rejectUnauthorized, servername: host };
+  if (config.caFile) {
+    try {
+      options.ca = readFileSync(config.caFile);
+    } catch (err) {
+      throw new LdapDatastoreError('datastore.caFile', `cannot read the CA bundle ${config.caFile} (${describe(err)})`, false, { cause: err });
+    }
+  }
+  return options;
+}
+
+/** Connects and binds to one URL; errors are LdapDatastoreErrors naming the setting at fault. */
+async function connectOne(config: LdapDatastoreConfig, url: string, password: string): Promise<LdapConnection> {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const tls = url.startsWith('ldaps://') || config.startTls ? tlsOptions(config, host) : undefined;
+  const client = new Client({ url, connectTimeout: config.connectTimeoutMs, timeout: config.timeoutMs, tlsOptions: tls, strictDN: false });
+  try {
+    if (config.startTls && url.startsWith('ldap://')) {
+      try {
+        await client.startTLS(tls);
+      } catch (err) {
+        if (isNetworkError(err)) throw err;
+        if (isTlsError(err)) throw new LdapDatastoreError('datastore.caFile', `the server certificate of ${url} is not trusted (${describe(err)})`, false, { cause: err });
+        throw new LdapDatastoreError('datastore.startTls', `${url} refused StartTLS (${describe(err)})`, false, { cause: err });
+      }
+    }
+    try {
+      await client.bind(config.bindDn, password);
+    } catch (err) {
+      if (isNetworkError(err)) throw err;
+      if (isTlsError(err)) throw new LdapDatastoreError('datastore.caFile', `the server certificate of ${url} is not trusted (${describe(err)})`, false, { cause: err });
+      switch ((err as Error).name) {
+        case 'InvalidCredentialsError':
+          throw new LdapDatastoreError('datastore.bindPassword', `${url} rejected the bind: wrong password (or unknown bind DN)`, false, { cause: err });
+        case 'InvalidDNSyntaxError':
+          throw new LdapDatastoreError('datastore.bindDn', 'the bind DN is not a valid DN', false, { cause: err });
+        case 'ConfidentialityRequiredError':
+        case 'StrongAuthRequiredError':
+          throw new LdapDatastoreError('datastore.startTls', `${url} requires an encrypted connection: use ldaps:// or startTls`, false, { cause: err });
+        case 'UnwillingToPerformError':
+          throw new LdapDatastoreError('datastore.bindPassword', `${url} refused the bind (empty password or account unusable)`, false, { cause: err });
+        default:
+          throw new LdapDatastoreError('datastore.bindDn', `${url} refused the bind (${describe(err)})`, false, { cause: err });
+      }
+    }
+    const root = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['namingContexts', 'supportedCapabilities'] }).catch(() => undefined);
+    const dse = root?.searchEntries[0];
+    const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+    return {
+      client,
+      url,
+      activeDirectory: list(dse?.supportedCapabilities).includes(AD_CAPABILITY),
+      namingContexts: list(dse?.namingContexts),
+    };
+  } catch (err) {
+    await client.unbind().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Tries the datastore's URLs in order. Credential and certificate faults stop at once (every URL
+ * is the same directory); unreachable servers move on to the next URL.
+ */
+export async function openLdapConnection(config: LdapDatastoreConfig, password: string): Promise<LdapConnection> {
+  const failures: string[] = [];
+  let last: unknown;
+  for (const url of config.urls) {
+    try {
+      return await connectOne(config, url, password);
+    } catch (err) {
+      if (err instanceof LdapDatastoreError) throw err;
+      last = err;
+      failures.push(`${url} (${describe(err) === 'Error' ? (err as Error).message : describe(err)})`);
+    }
+  }
+  throw new LdapDatastoreError('datastore.urls', `no LDAP server answered: ${failures.join(', ')}`, true, { cause: last });
+}
+
+/**
+ * Maps a failed search to the setting at fault. `setting` names what the search was about
+ * (its base DN or filter); network trouble and server overload are transient.
+ */
+export function classifySearchError(err: unknown, setting: string, what: string): LdapDatastoreError {
+  if (err instanceof LdapDatastoreError) return err;
+  if (isNetworkError(err)) return new LdapDatastoreError('datastore.urls', `the connection failed while ${what} (${describe(err)})`, true, { cause: err });
+  const name = (err as Error)?.name ?? 'Error';
+  switch (name) {
+    case 'NoSuchObjectError':
+      return new LdapDatastoreError(setting, `the entry does not exist (${what})`, false, { cause: err });
+    case 'InvalidDNSyntaxError':
+      return new LdapDatastoreError(setting, `not a valid DN (${what})`, false, { cause: err });
+    case 'InsufficientAccessError':
+      return new LdapDatastoreError('datastore.bindDn', `the bind DN may not read what is needed (${what})`, false, { cause: err });
+    case 'BusyError':
+    case 'UnavailableError':
+    case 'TimeLimitExceededError':
+    case 'AdminLimitExceededError':
+    case 'UnwillingToPerformError':
+      return new LdapDatastoreError('datastore.urls', `the server could not complete the search (${name}, ${what})`, true, { cause: err });
+    case 'SizeLimitExceededError':
+      return new LdapDatastoreError('datastore.bindDn', `the server's size limit for this bind DN stopped the paged search (${what})`, false, { cause: err });
+    default:
+      return new LdapDatastoreError(setting, `the server rejected the search (${name}, ${what})`, false, { cause: err });
+  }
+}

@@ -1,0 +1,33 @@
+import { accountEnabled, statusAttribute } from '../../../src/datastores/ldap-account-status';
+import { LdapSourceSettings } from '../../../src/domain/config/source-settings';
+
+const settings = (extra: object) => LdapSourceSettings.parse({ kind: 'ldap', ...extra });
+
+describe('account status', () => {
+  it('flag: disabled when a value equals the disabled value, case-insensitively; default when absent', () => {
+    const s = settings({ accountStatus: { algorithm: 'flag', attribute: 'employeeType', disabledValue: 'Disabled' } });
+    expect(statusAttribute(s)).toBe('employeeType');
+    expect(accountEnabled(['employee'], s)).toBe(true);
+    expect(accountEnabled(['DISABLED'], s)).toBe(false);
+    expect(accountEnabled(['contractor', 'disabled '], s)).toBe(false);
+    expect(accountEnabled([], s)).toBe(true);
+    expect(accountEnabled([], { ...s, defaultStatus: 'disabled' })).toBe(false);
+  });
+
+  it('active-directory: bit 0x2 of userAccountControl', () => {
+    const s = settings({ accountStatus: { algorithm: 'active-directory' } });
+    expect(statusAttribute(s)).toBe('userAccountControl');
+    expect(accountEnabled(['512'], s)).toBe(true); // NORMAL_ACCOUNT
+    expect(accountEnabled(['514'], s)).toBe(false); // NORMAL_ACCOUNT | ACCOUNTDISABLE
+    expect(accountEnabled(['66050'], s)).toBe(false); // + DONT_EXPIRE_PASSWORD
+    expect(accountEnabled(['66048'], s)).toBe(true);
+    expect(accountEnabled(['garbage'], { ...s, defaultStatus: 'disabled' })).toBe(false);
+    expect(accountEnabled([], s)).toBe(true);
+  });
+
+  it('none: the default status', () => {
+    expect(accountEnabled(['x'], settings({}))).toBe(true);
+    expect(accountEnabled([], settings({ defaultStatus: 'disabled' }))).toBe(false);
+    expect(statusAttribute(settings({}))).toBeUndefined();
+  });
+});
