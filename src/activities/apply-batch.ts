@@ -47,6 +47,18 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
     heartbeat({ batchNo: input.batchNo, done: items.filter((i) => i.outcome).length });
   };
 
+  // One search per ~40 creates instead of one per user: link users that already exist in Concur.
+  const lookedUp = new Map<number, { existingId?: string }>();
+  const creates = pending.filter((i) => i.action === 'create' && i.desired);
+  if (creates.length > 1 && target.findExisting) {
+    try {
+      const ids = await target.findExisting(creates.map((i) => i.desired!));
+      creates.forEach((item, n) => lookedUp.set(item.seq, { existingId: ids[n] }));
+    } catch {
+      lookedUp.clear(); // fall back to one look-up per user
+    }
+  }
+
   let next = 0;
   const threads = Math.max(1, loaded.channel.maxThreads);
   const worker = async () => {
@@ -54,7 +66,7 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
       const item = pending[next++];
       const result = await applyUserWrite(
         target,
-        { channelId: input.channelId, guid: item.guid, action: item.action, reason: item.reason, desired: item.desired, desiredHash: item.desiredHash, concurId: item.concurId, cycleId: input.cycleId },
+        { channelId: input.channelId, guid: item.guid, action: item.action, reason: item.reason, desired: item.desired, desiredHash: item.desiredHash, concurId: item.concurId, cycleId: input.cycleId, lookedUp: lookedUp.get(item.seq) },
         { now: deps.now?.() ?? new Date(), timeoutMs: loaded.channel.timeoutMs },
       );
       if (result.outcome === 'connection-error') connectionError = result.message;

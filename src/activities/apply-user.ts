@@ -12,6 +12,8 @@ export interface UserWrite {
   desiredHash?: string;
   concurId?: string;
   cycleId?: number;
+  /** Result of a batched look-up just made for this create (undefined: not looked up). */
+  lookedUp?: { existingId?: string };
 }
 
 export interface UserWriteResult {
@@ -61,7 +63,7 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
         switch (write.action) {
           case 'create': {
             const desired = need(write.desired);
-            const created = await target.create(desired);
+            const created = await target.create(desired, write.lookedUp);
             concurId = created.id;
             // A linked (pre-existing) user is brought to the desired state.
             if (created.linked) await target.update(created.id, desired);

@@ -7,8 +7,13 @@ import type { DesiredConcurUser } from '../domain/concur-user';
 export interface UserTarget {
   /** Side-effect-free credential check. */
   verify(): Promise<{ ok: true } | { ok: false; reason: string; message: string }>;
-  /** Creates the user, or links an existing one (same employeeNumber/userName); never duplicates. */
-  create(desired: DesiredConcurUser): Promise<{ id: string; linked: boolean }>;
+  /**
+   * Creates the user, or links an existing one (same employeeNumber/userName); never duplicates.
+   * `lookedUp` passes the result of a just-made `findExisting`, saving the per-user look-up.
+   */
+  create(desired: DesiredConcurUser, lookedUp?: { existingId?: string }): Promise<{ id: string; linked: boolean }>;
+  /** Optional batched look-up before creates: for each user, the id of a matching target user. */
+  findExisting?(desired: DesiredConcurUser[]): Promise<Array<string | undefined>>;
   update(id: string, desired: DesiredConcurUser): Promise<void>;
   disable(id: string, at: Date): Promise<void>;
   reactivate(id: string, desired: DesiredConcurUser): Promise<void>;

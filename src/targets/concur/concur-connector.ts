@@ -21,7 +21,7 @@ import {
   type ConnectionFailureReason,
 } from './concur-errors';
 import { ConcurHttpClient, type HttpCounters } from './concur-http-client';
-import { ConcurIdentityClient, employeeNumberOf, type ConcurUserResource, type SearchOptions, type UserKeys, type UserPage } from './concur-identity-client';
+import { ConcurIdentityClient, employeeNumberOf, findByManyKeys, type ConcurUserResource, type SearchOptions, type UserKeys, type UserPage } from './concur-identity-client';
 import type { ConcurLogger } from './concur-logger';
 import { OAuth2TokenProvider, StaticTokenProvider, type ConcurTokenProvider } from './concur-token-provider';
 import { InMemoryConcurTokenStore, type ConcurTokenStore } from './concur-token-store';
@@ -112,11 +112,12 @@ export class ConcurConnector {
    * Creates the user, or links the Concur user that already holds its employeeNumber, userName or
    * externalId. Looks again after a POST whose answer was lost, so a retry never makes a second user.
    */
-  async ensureUser(desired: DesiredConcurUser, options: WriteOptions = {}): Promise<EnsureUserResult> {
+  async ensureUser(desired: DesiredConcurUser, options: WriteOptions & { lookedUp?: { existingId?: string } } = {}): Promise<EnsureUserResult> {
     validate(desired);
     const keys = userKeys(desired);
-    const existing = await this.findUser(keys);
-    if (existing) return { id: existing.id, outcome: 'linked' };
+    // A caller that just looked the user up (findExisting) saves the search; recovery look-ups stay.
+    const existingId = options.lookedUp ? options.lookedUp.existingId : (await this.findUser(keys))?.id;
+    if (existingId) return { id: existingId, outcome: 'linked' };
     const body = buildIdentityUserBody(desired, { companyId: this.connection.companyId, managerId: await this.resolveManager(desired) });
     for (let attempt = 1; ; attempt++) {
       try {
@@ -192,13 +193,14 @@ export class ConcurConnector {
 
   /** The user holding these keys: employeeNumber wins over userName, which wins over externalId. */
   async findUser(keys: UserKeys): Promise<ConcurUserResource | undefined> {
-    const found = await this.identity.findByKeys(keys);
-    const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
-    return (
-      found.find((u) => same(employeeNumberOf(u), keys.employeeNumber)) ??
-      found.find((u) => same(u.userName, keys.userName)) ??
-      found.find((u) => same(u.externalId, keys.externalId))
-    );
+    return pickMatch(await this.identity.findByKeys(keys), keys);
+  }
+
+  /** For each desired user, the id of the Concur user it matches (same precedence as findUser). */
+  async findExisting(desired: DesiredConcurUser[]): Promise<Array<string | undefined>> {
+    const keyList = desired.map(userKeys);
+    const found = await findByManyKeys(this.identity, keyList);
+    return keyList.map((keys) => pickMatch(found, keys)?.id);
   }
 
   async searchUsers(filter: string | undefined, options?: SearchOptions): Promise<UserPage> {
@@ -287,6 +289,16 @@ export class ConcurConnector {
 function validate(desired: DesiredConcurUser): void {
   const issues = validateConcurUser(desired);
   if (issues.length > 0) throw new ConcurValidationError(issues);
+}
+
+/** employeeNumber first (PingFederate matched on empId), then userName, then externalId. */
+function pickMatch(found: ConcurUserResource[], keys: UserKeys): ConcurUserResource | undefined {
+  const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
+  return (
+    found.find((u) => same(employeeNumberOf(u), keys.employeeNumber)) ??
+    found.find((u) => same(u.userName, keys.userName)) ??
+    found.find((u) => same(u.externalId, keys.externalId))
+  );
 }
 
 function userKeys(desired: DesiredConcurUser): UserKeys {

@@ -20,11 +20,15 @@ export class ConcurUserTarget implements UserTarget {
     return this.connector.verifyCredentials();
   }
 
-  create(desired: DesiredConcurUser): Promise<{ id: string; linked: boolean }> {
+  create(desired: DesiredConcurUser, lookedUp?: { existingId?: string }): Promise<{ id: string; linked: boolean }> {
     return translate(async () => {
-      const result = await this.connector.ensureUser(desired);
+      const result = await this.connector.ensureUser(desired, { lookedUp });
       return { id: result.id, linked: result.outcome === 'linked' };
     });
+  }
+
+  findExisting(desired: DesiredConcurUser[]): Promise<Array<string | undefined>> {
+    return translate(() => this.connector.findExisting(desired));
   }
 
   update(id: string, desired: DesiredConcurUser): Promise<void> {
