@@ -23,6 +23,7 @@ import { escapeDnValue, ldifRecord, type DirEntry } from './ldap/ldif';
 export const DEFAULT_SUFFIX = 'dc=example,dc=com';
 export const DEFAULT_PEOPLE = 300;
 const DEFAULT_SEED = 20240601;
+const DEMO_STAMP = '20260101000000Z';
 
 export interface DemoDirectoryOptions {
   suffix?: string;
@@ -151,6 +152,9 @@ export function* demoEntries(options: DemoDirectoryOptions = {}, counts?: DemoDi
   };
   const emit = (entry: DirEntry): DirEntry => {
     stats.entries++;
+    // Offline loads (slapadd) keep given operational timestamps: stamp the directory as existing
+    // since before today, as a real one would, rather than all in the second it was loaded.
+    if (options.withMemberOf) Object.assign(entry.attributes, { createTimestamp: [DEMO_STAMP], modifyTimestamp: [DEMO_STAMP] });
     return entry;
   };
 

@@ -8,7 +8,7 @@
  */
 import type { LdapSourceSettings } from '../domain/config/source-settings';
 import { LdapDatastoreError } from './ldap-datastore-error';
-import { greaterOrEqualFilter } from './ldap-filter';
+import { greaterOrEqualFilter, equalityFilter } from './ldap-filter';
 
 export interface ChangeMarker {
   /** Attribute holding the marker, requested on every read. */
@@ -16,7 +16,7 @@ export interface ChangeMarker {
   /** Orders two marker values (negative when a < b); unparseable values sort first. */
   compare(a: string, b: string): number;
   /** Filter matching entries changed since the watermark. */
-  changedSince(watermark: string): string;
+  changedSince(watermark: string, now?: Date): string;
 }
 
 const GENERALIZED_TIME = /^(\d{10,14})(?:[.,](\d{1,9}))?(Z|[+-]\d{2,4})?$/;
@@ -28,6 +28,9 @@ export function generalizedTimeKey(value: string): string | undefined {
   return `${m[1].padEnd(14, '0')}.${(m[2] ?? '').padEnd(9, '0')}`;
 }
 
+/** How long after a timestamp no entry can still be stamped with it (server clock skew included). */
+export const SETTLED_AFTER_MS = 5 * 60_000;
+
 const timestampMarker = (attribute: string): ChangeMarker => ({
   attribute,
   compare(a, b) {
@@ -35,11 +38,19 @@ const timestampMarker = (attribute: string): ChangeMarker => ({
     const kb = generalizedTimeKey(b) ?? '';
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   },
-  changedSince(watermark) {
-    if (generalizedTimeKey(watermark) === undefined) {
+  changedSince(watermark, now = new Date()) {
+    const key = generalizedTimeKey(watermark);
+    if (key === undefined) {
       throw new LdapDatastoreError('channel.source.changeDetection', `the stored watermark is not an LDAP GeneralizedTime (${attribute}); run a full read to reset it`);
     }
-    return greaterOrEqualFilter(attribute, watermark.trim());
+    const since = greaterOrEqualFilter(attribute, watermark.trim());
+    // Timestamps have one-second resolution, so `>=` re-reads what was stamped in the
+    // watermark's second: needed while that second may still gain entries, wasteful after (a
+    // bulk-loaded directory would be re-read whole by every idle cycle). Once the second is
+    // safely past (clock skew allowed for), read strictly newer entries only.
+    const stampedAt = Date.UTC(+key.slice(0, 4), +key.slice(4, 6) - 1, +key.slice(6, 8), +key.slice(8, 10), +key.slice(10, 12), +key.slice(12, 14));
+    if (now.getTime() - stampedAt > SETTLED_AFTER_MS) return `(&${since}(!${equalityFilter(attribute, watermark.trim())}))`;
+    return since;
   },
 });
 

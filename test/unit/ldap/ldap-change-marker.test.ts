@@ -4,9 +4,16 @@ describe('change markers', () => {
   it('uses modifyTimestamp, or whenChanged on Active Directory, with a >= filter', () => {
     const ts = changeMarkerFor('timestamp', false)!;
     expect(ts.attribute).toBe('modifyTimestamp');
-    expect(ts.changedSince('20240102030405Z')).toBe('(modifyTimestamp>=20240102030405Z)');
+    const justAfter = new Date(Date.UTC(2024, 0, 2, 3, 5, 5));
+    expect(ts.changedSince('20240102030405Z', justAfter)).toBe('(modifyTimestamp>=20240102030405Z)');
     expect(changeMarkerFor('timestamp', true)!.attribute).toBe('whenChanged');
     expect(changeMarkerFor('full', false)).toBeUndefined();
+  });
+
+  it('reads strictly newer entries once the watermark second is settled', () => {
+    const ts = changeMarkerFor('timestamp', false)!;
+    const later = new Date(Date.UTC(2024, 0, 2, 3, 20, 0));
+    expect(ts.changedSince('20240102030405Z', later)).toBe('(&(modifyTimestamp>=20240102030405Z)(!(modifyTimestamp=20240102030405Z)))');
   });
 
   it('orders GeneralizedTime values with and without fractions', () => {
