@@ -28,7 +28,10 @@ function child(name: string, script: string, env: NodeJS.ProcessEnv): ChildProce
   return proc;
 }
 
-async function http(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are printed, not trusted
+type Json = any;
+
+async function http(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
     method,
     headers: body ? { 'content-type': 'application/json' } : {},
@@ -80,7 +83,7 @@ async function main() {
   for (const check of activation.json?.checks ?? []) console.log(`[up]   ${check.ok ? (check.warning ? 'warn' : ' ok ') : 'FAIL'} ${check.name}: ${check.message}`);
   if (activation.status !== 200) throw new Error('the demo channel did not activate (see the checks above)');
 
-  let status: any;
+  let status: Json;
   await waitUntil(
     "the demo channel's first cycle",
     async () => {

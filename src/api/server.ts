@@ -16,6 +16,8 @@ export interface ApiDeps {
   codec?: PayloadCodec;
   codecToken?: string;
   uiOrigin?: string;
+  /** Task queue of the workers (default: Outbound's). */
+  taskQueue?: string;
   /** Pino logger options; request bodies are never logged. */
   logger?: boolean | Record<string, unknown>;
 }
@@ -31,11 +33,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 /** The admin HTTP API: thin over the state store (reads) and Temporal (actions). */
 export function buildApi(deps: ApiDeps): FastifyInstance {
   const app = Fastify({
+    // Fastify logs method, url and status only: bodies (config with secrets, user data) never.
     logger: deps.logger ?? false,
-    // Keep bodies (config with secrets, user data) out of logs: log method, url and status only.
-    disableRequestLogging: false,
   });
-  const control = new ChannelControl(deps.client);
+  const control = new ChannelControl(deps.client, deps.taskQueue);
   const { store } = deps;
 
   app.setErrorHandler((err: Error, _req, reply: FastifyReply) => {

@@ -12,6 +12,7 @@ async function main() {
   const { worker, closeResources } = await createOutboundWorker({
     connection,
     namespace: settings.namespace,
+    taskQueue: process.env.OUTBOUND_TASK_QUEUE,
     deps: createRuntimeDeps(store),
     dataConverter: createDataConverter(settings),
   });

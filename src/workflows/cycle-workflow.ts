@@ -29,12 +29,12 @@ import { userRetryWorkflow } from './user-retry-workflow';
 
 const { beginCycle, planCycle, finishCycle } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '60 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
 });
 const { applyBatch } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '15 minutes',
-  heartbeatTimeout: '60 seconds',
+  heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
 });
 const { probeTarget } = proxyActivities<ProvisioningActivities>({

@@ -1,0 +1,114 @@
+/** The admin HTTP API and the CLI over it, against the real engine (Temporal, store, simulator). */
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../../../src/api/server';
+import { runCli } from '../../../src/cli/main';
+import { EngineHarness, eventually, DEMO_TOKEN } from '../../support/engine-harness';
+import { person } from '../../support/memory-source';
+
+const h = new EngineHarness();
+const CH = `api-${Date.now().toString(36)}`;
+let app: FastifyInstance;
+let baseUrl: string;
+
+beforeAll(async () => {
+  await h.start();
+  for (let i = 1; i <= 12; i++) h.directory.put(person(i));
+  await h.configure(CH);
+  app = buildApi({ client: h.client, store: h.store, codec: h.codec, codecToken: 'codec-secret', taskQueue: h.taskQueue });
+  baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
+}, 120_000);
+afterAll(async () => {
+  await app?.close();
+  await h.stop();
+}, 60_000);
+
+// Real HTTP (fastify's inject needs an ESM-only module on Node 20 under Jest).
+const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${baseUrl}${url}`, {
+    method,
+    headers: payload !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
+    body: payload !== undefined ? JSON.stringify(payload) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: JSON.parse(text || 'null') as Record<string, unknown> & Array<Record<string, unknown>>, text };
+};
+
+it('reports health and describes itself with OpenAPI', async () => {
+  expect((await call('GET', '/healthz')).body).toMatchObject({ status: 'ok', checks: { temporal: 'ok', store: 'ok' } });
+  const doc = (await call('GET', '/openapi.json')).body as unknown as { openapi: string; paths: Record<string, unknown> };
+  expect(doc.openapi).toBe('3.1.0');
+  expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/config', '/channels/{id}/sync', '/channels/{id}/cycles/{cycleNo}/approve']));
+});
+
+it('refuses an invalid configuration with every issue and where it is, and changes nothing', async () => {
+  const before = (await call('GET', '/config')).body;
+  const res = await call('PUT', '/config', { datastores: [{ id: 'Bad Id', type: 'ldap', urls: ['http://x'], bindDn: '', bindPassword: 'p' }], channels: [] });
+  expect(res.status).toBe(400);
+  const paths = (res.body.issues as Array<{ path: string }>).map((i) => i.path);
+  expect(paths).toEqual(expect.arrayContaining(['datastores[0].id', 'datastores[0].urls[0]', 'datastores[0].bindDn']));
+  expect((await call('GET', '/config')).body).toEqual(before);
+});
+
+it('never returns secrets from the configuration', async () => {
+  const res = await call('GET', '/config');
+  expect(res.text).not.toContain(DEMO_TOKEN);
+  expect(res.text).toMatch(/vault:/);
+});
+
+it('activates, syncs, and reports cycles, plans and users by id only', async () => {
+  const activation = await call('POST', `/channels/${CH}/activate`);
+  expect(activation.status).toBe(200);
+  await eventually('first cycle', async () => ((await call('GET', `/channels/${CH}/status`)).body.lastCycle ? true : undefined));
+
+  h.directory.update(person(1).guid, { attributes: { title: ['Director'] } });
+  const sync = await call('POST', `/channels/${CH}/sync`, { wait: true });
+  expect(sync.status).toBe(200);
+  expect(sync.body.summary).toMatchObject({ outcome: 'succeeded', counts: { update: 1 } });
+
+  const cycles = await call('GET', `/channels/${CH}/cycles`);
+  expect(cycles.body.length).toBeGreaterThanOrEqual(2);
+  const first = await call('GET', `/channels/${CH}/cycles/1`);
+  expect((first.body.plan as unknown[]).length).toBe(12);
+  expect(first.text).not.toContain('user00001@example.com');
+  expect(first.text).not.toContain("O'Brien");
+
+  const users = await call('GET', `/channels/${CH}/users`);
+  expect(users.body.counts).toMatchObject({ active: 12 });
+  const one = await call('GET', `/channels/${CH}/users/${person(1).guid}`);
+  expect(one.body).toMatchObject({ status: 'active' });
+  expect((one.body.audit as unknown[]).length).toBeGreaterThanOrEqual(2);
+  expect(one.text).not.toContain('Director');
+});
+
+it('pauses and resumes, provisions on demand, and answers 404/409 precisely', async () => {
+  expect((await call('POST', `/channels/${CH}/pause`)).status).toBe(202);
+  await eventually('paused', async () => (await call('GET', `/channels/${CH}/status`)).body.paused === true);
+  expect((await call('POST', `/channels/${CH}/resume`)).status).toBe(202);
+  h.directory.put(person(20));
+  const provisioned = await call('POST', `/channels/${CH}/users/${person(20).guid}/provision`, {});
+  expect(provisioned.body).toMatchObject({ action: 'create', outcome: 'succeeded' });
+  expect((await call('GET', '/channels/nope/status')).status).toBe(404);
+  await h.configure(`${CH}-idle`);
+  expect((await call('POST', `/channels/${CH}-idle/pause`)).status).toBe(409);
+});
+
+it('serves the payload codec to the Web UI only with the codec token', async () => {
+  const [encoded] = await h.codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"cycleNo":1}') }]);
+  const payload = { payloads: [{ metadata: Object.fromEntries(Object.entries(encoded.metadata!).map(([k, v]) => [k, Buffer.from(v as Uint8Array).toString('base64')])), data: Buffer.from(encoded.data!).toString('base64') }] };
+  expect((await call('POST', '/codec/decode', payload)).status).toBe(403);
+  const res = await call('POST', '/codec/decode', payload, { authorization: 'Bearer codec-secret' });
+  expect(res.status).toBe(200);
+  const decoded = (res.body as unknown as { payloads: Array<{ data: string }> }).payloads[0].data;
+  expect(Buffer.from(decoded, 'base64').toString()).toBe('{"cycleNo":1}');
+});
+
+it('the CLI drives the same API', async () => {
+  process.env.OUTBOUND_API_URL = baseUrl;
+  const out: string[] = [];
+  expect(await runCli(['status', CH], (s) => out.push(s))).toBe(0);
+  expect(JSON.parse(out.join('\n'))).toMatchObject({ channelId: CH, paused: false });
+  out.length = 0;
+  expect(await runCli(['validate', '-f', 'config/demo.json'], (s) => out.push(s))).toBe(0);
+  expect(out.join('')).toMatch(/valid \(1 datastores, 1 connections, 1 channels\)/);
+  await expect(runCli(['frobnicate'], () => undefined)).rejects.toThrow(/unknown command/);
+});
