@@ -30,7 +30,8 @@ let client: Client;
 const workers: ChildProcess[] = [];
 
 function startWorker(): ChildProcess {
-  const child = spawn(join(projectRoot, 'node_modules', '.bin', 'tsx'), ['src/worker/main.ts'], {
+  // node itself (with tsx as a loader), so SIGKILL hits the worker and not a wrapper process.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker/main.ts'], {
     cwd: projectRoot,
     env: { ...process.env, OUTBOUND_TEMPORAL_ADDRESS: temporal.address, OUTBOUND_DATA_DIR: dir, OUTBOUND_TASK_QUEUE: taskQueue },
     stdio: 'ignore',
