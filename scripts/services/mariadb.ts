@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, type RunningService } from './service';
+import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, runServiceFromCommandLine, type RunningService } from './service';
 
 const SERVICE = 'mariadb';
 const PORT_ENV = 'OUTBOUND_MARIADB_PORT';
@@ -184,15 +184,5 @@ export async function startMariadb(options: MariadbOptions = {}): Promise<Runnin
 }
 
 if (require.main === module) {
-  startMariadb({ durable: process.argv.includes('--durable') })
-    .then((svc) => {
-      console.log(`MariaDB at ${svc.url}. Ctrl-C stops it.`);
-      const stop = () => void svc.stop().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    })
-    .catch((err: Error) => {
-      console.error(err.message);
-      process.exit(1);
-    });
+  runServiceFromCommandLine('MariaDB', () => startMariadb({ durable: process.argv.includes('--durable') }));
 }

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, type RunningService } from './service';
+import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, runServiceFromCommandLine, type RunningService } from './service';
 
 const SERVICE = 'postgres';
 const PORT_ENV = 'OUTBOUND_PG_PORT';
@@ -249,15 +249,5 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
 }
 
 if (require.main === module) {
-  startPostgres({ durable: process.argv.includes('--durable') })
-    .then((svc) => {
-      console.log(`PostgreSQL at ${svc.url}. Ctrl-C stops it.`);
-      const stop = () => void svc.stop().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    })
-    .catch((err: Error) => {
-      console.error(err.message);
-      process.exit(1);
-    });
+  runServiceFromCommandLine('PostgreSQL', () => startPostgres({ durable: process.argv.includes('--durable') }));
 }

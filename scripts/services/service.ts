@@ -111,3 +111,22 @@ export async function stopProcess(child: ChildProcess, graceMs = 5000): Promise<
   await exited;
   clearTimeout(timer);
 }
+
+/**
+ * Runs a service from the command line (`tsx scripts/services/<name>.ts`): starts it, prints its
+ * address and environment, and stops it on Ctrl-C.
+ */
+export function runServiceFromCommandLine(title: string, start: () => Promise<RunningService>): void {
+  start()
+    .then((svc) => {
+      console.log(`${title} at ${svc.url}. Ctrl-C stops it.`);
+      for (const [k, v] of Object.entries(svc.env)) console.log(`export ${k}=${JSON.stringify(v)}`);
+      const stop = () => void svc.stop().then(() => process.exit(0));
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    })
+    .catch((err: Error) => {
+      console.error(err.message);
+      process.exit(1);
+    });
+}

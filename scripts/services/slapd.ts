@@ -15,7 +15,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { Client } from 'ldapts';
-import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, stopProcess, type RunningService } from './service';
+import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, stopProcess, runServiceFromCommandLine, type RunningService } from './service';
 import { baseEntries, demoEntries, writeDemoLdif, DEFAULT_PEOPLE, DEFAULT_SUFFIX } from '../demo-directory';
 import { ldifRecord } from '../ldap/ldif';
 
@@ -315,16 +315,5 @@ if (require.main === module) {
   const i = process.argv.indexOf('--people');
   const people = i >= 0 ? Number(process.argv[i + 1]) : undefined;
   const loadDemo = process.argv.includes('--no-demo') ? false : people ? { people } : true;
-  startSlapd({ loadDemo })
-    .then((svc) => {
-      console.log(`OpenLDAP slapd at ${svc.url}. Ctrl-C stops it.`);
-      for (const [k, v] of Object.entries(svc.env)) console.log(`export ${k}=${JSON.stringify(v)}`);
-      const stop = () => void svc.stop().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    })
-    .catch((err: Error) => {
-      console.error(err.message);
-      process.exit(1);
-    });
+  runServiceFromCommandLine('OpenLDAP slapd', () => startSlapd({ loadDemo }));
 }

@@ -12,6 +12,7 @@ import {
   waitForPort,
   waitUntil,
   type RunningService,
+  runServiceFromCommandLine,
 } from './service';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 
@@ -132,15 +133,5 @@ export function temporalCliVersion(cli: string): string {
 }
 
 if (require.main === module) {
-  startTemporal()
-    .then((svc) => {
-      console.log(`Temporal dev server at ${svc.url}; Web UI ${svc.env.OUTBOUND_TEMPORAL_UI_URL}. Ctrl-C stops it.`);
-      const stop = () => void svc.stop().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    })
-    .catch((err: Error) => {
-      console.error(err.message);
-      process.exit(1);
-    });
+  runServiceFromCommandLine('Temporal dev server', () => startTemporal());
 }
