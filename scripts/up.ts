@@ -55,7 +55,7 @@ async function main() {
 
   console.log('[up] starting Temporal dev server and OpenLDAP...');
   const services: RunningService[] = [];
-  const [temporal, ldap] = await Promise.all([startTemporal({}), startSlapd({ loadDemo: true, logDir })]);
+  const [temporal, ldap] = await Promise.all([startTemporal({ codecEndpoint: `http://127.0.0.1:${apiPort}/codec` }), startSlapd({ loadDemo: true, logDir })]);
   services.push(temporal, ldap);
   for (const s of services) stops.push({ name: s.name, stop: () => s.stop() });
 
@@ -83,18 +83,27 @@ async function main() {
   for (const check of activation.json?.checks ?? []) console.log(`[up]   ${check.ok ? (check.warning ? 'warn' : ' ok ') : 'FAIL'} ${check.name}: ${check.message}`);
   if (activation.status !== 200) throw new Error('the demo channel did not activate (see the checks above)');
 
-  let status: Json;
-  await waitUntil(
-    "the demo channel's first cycle",
-    async () => {
-      status = (await http('GET', '/channels/demo/status')).json;
-      return Boolean(status?.lastCycle);
-    },
-    5 * 60_000,
-    500,
+  // A channel that already ran (data kept from an earlier `npm run up`) runs a cycle now;
+  // a new one runs its first cycle as soon as it is activated.
+  let status: Json = (await http('GET', '/channels/demo/status')).json;
+  let c: Json;
+  if (status?.lastCycle) {
+    c = (await http('POST', '/channels/demo/sync', { wait: true })).json?.summary;
+  } else {
+    await waitUntil(
+      "the demo channel's first cycle",
+      async () => {
+        status = (await http('GET', '/channels/demo/status')).json;
+        return Boolean(status?.lastCycle);
+      },
+      5 * 60_000,
+      500,
+    );
+    c = status.lastCycle;
+  }
+  console.log(
+    `[up] cycle ${c.cycleNo} (${c.mode}): ${c.outcome}; read ${c.counts.read}, created ${c.counts.create}, updated ${c.counts.update}, excluded ${c.counts.excluded}, failed ${c.counts.failed + c.counts.invalid} (${c.durationMs} ms)`,
   );
-  const c = status.lastCycle;
-  console.log(`[up] first cycle: ${c.outcome}; read ${c.counts.read}, created ${c.counts.create}, excluded ${c.counts.excluded}, failed ${c.counts.failed + c.counts.invalid} (${c.durationMs} ms)`);
   console.log(`
 Outbound is up.
   API          http://127.0.0.1:${apiPort}   (try: curl http://127.0.0.1:${apiPort}/channels/demo/status)
