@@ -44,13 +44,16 @@ async function main(): Promise<number> {
   }
   console.log('\n[test] starting servers...');
   const logDir = join(workDir, 'logs');
-  const results = await Promise.all([
+  const results = await Promise.allSettled([
     startTemporal({ port: await freePort(), headless: true, inMemory: true, logDir }),
     startSlapd({ port: await freePort(), dataDir: join(workDir, 'slapd'), logDir, loadDemo: true }),
     startPostgres({ port: await freePort(), dataDir: join(workDir, 'postgres'), logDir }),
     startMariadb({ port: await freePort(), dataDir: join(workDir, 'mariadb'), logDir }),
   ]);
-  started.push(...results);
+  // Whatever started is stopped at the end, even when another server failed to start.
+  for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
   const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUND_TEST_LOG_DIR: logDir };
   for (const svc of started) {
     Object.assign(env, svc.env);

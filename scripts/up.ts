@@ -49,15 +49,21 @@ async function shutdown(code: number) {
   process.exit(code);
 }
 
+/** Starts services together; if one fails, those that started are registered for shutdown first. */
+async function startAll<T extends RunningService[]>(starting: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(starting);
+  for (const r of results) if (r.status === 'fulfilled') stops.push({ name: r.value.name, stop: () => r.value.stop() });
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<RunningService>).value) as T;
+}
+
 async function main() {
   await assertPortFree('api', apiPort, 'OUTBOUND_API_PORT');
   await assertPortFree('concur-simulator', simPort, 'CONCUR_SIM_PORT');
 
   console.log('[up] starting Temporal dev server and OpenLDAP...');
-  const services: RunningService[] = [];
-  const [temporal, ldap] = await Promise.all([startTemporal({ codecEndpoint: `http://127.0.0.1:${apiPort}/codec` }), startSlapd({ loadDemo: true, logDir })]);
-  services.push(temporal, ldap);
-  for (const s of services) stops.push({ name: s.name, stop: () => s.stop() });
+  const [temporal, ldap] = await startAll([startTemporal({ codecEndpoint: `http://127.0.0.1:${apiPort}/codec` }), startSlapd({ loadDemo: true, logDir })]);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

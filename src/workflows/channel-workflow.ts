@@ -119,16 +119,20 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
     cyclesThisRun++;
 
     if (channel.stopRequested) break;
-    if (cyclesThisRun >= runLimit || workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof channelWorkflow>({ ...input, state: { ...channel.state, cyclesThisRun: 0 } });
-    }
     const waitMs = channel.state.intervalSeconds * 1000;
     channel.nextCycleAt = new Date(Date.now() + waitMs).toISOString();
     channel.phase = channel.paused ? 'paused' : 'idle';
     setState(channel.phase);
     await condition(() => channel.syncPending || channel.stopRequested, waitMs);
     channel.nextCycleAt = undefined;
+    if (channel.stopRequested) break;
+
+    // Continue as new at a cycle boundary, after the wait, so the new run starts with a cycle.
+    // A syncNow/reset caller waiting for its cycle is served first (its cycle runs in this run).
+    if ((cyclesThisRun >= runLimit || workflowInfo().continueAsNewSuggested) && !channel.syncPending) {
+      await condition(() => allHandlersFinished() || channel.syncPending);
+      if (!channel.syncPending) await continueAsNew<typeof channelWorkflow>({ ...input, state: { ...channel.state, cyclesThisRun: 0 } });
+    }
   }
   setState('stopped');
   await condition(allHandlersFinished);

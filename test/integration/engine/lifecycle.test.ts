@@ -134,6 +134,17 @@ describe('channel lifecycle', () => {
     expect(byUserName('user00050@example.com')).toBeDefined();
   });
 
+  it('reset forgets the state and re-provisions everyone by matching existing Concur users, not duplicating them', async () => {
+    const before = simUsers().length;
+    const { workflowId } = await h.control.reset(CH);
+    const summary = (await h.client.workflow.getHandle(workflowId).result()) as { mode: string; counts: Record<string, number> };
+    expect(summary.mode).toBe('full');
+    expect(summary.counts.create).toBeGreaterThan(20);
+    expect(summary.counts.failed).toBe(0);
+    expect(simUsers().length).toBe(before);
+    expect(new Set(simUsers().map((u) => u.userName)).size).toBe(before);
+  });
+
   it('never writes a secret or an attribute value into workflow histories', async () => {
     const needles = ['user00001@example.com', "O'Brien-00001", 'Zoë', 'Principal Engineer', 'E00001', DEMO_SECRET()];
     let scanned = 0;

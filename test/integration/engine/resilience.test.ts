@@ -44,16 +44,19 @@ describe('an active channel under faults', () => {
   });
 
   it('creates everyone without a duplicate under 429 throttling', async () => {
-    h.simulator.setFaults({ rateLimitRps: 25, retryAfterSeconds: 0 });
+    h.simulator.setFaults({ rateLimitRps: 8, retryAfterSeconds: 0 });
     const activation = await h.control.activate(ch);
     expect(activation.ok).toBe(true);
     const status = await eventually('first cycle', async () => (await h.control.status(ch)).lastCycle, 120_000);
     h.simulator.setFaults({});
-    expect(status.counts).toMatchObject({ create: 40, succeeded: 40, failed: 0 });
-    const names = simUsers().map((u) => u.userName);
-    expect(new Set(names).size).toBe(names.length);
-    expect(names).toHaveLength(40);
     expect(h.simulator.requests().some((r) => r.status === 429)).toBe(true);
+    // Most go through at once; a user whose throttled write outlasted the connector's retries is
+    // handed to its durable retry, never failed and never duplicated.
+    expect(status.counts).toMatchObject({ create: 40, failed: 0 });
+    expect(status.counts.succeeded + status.counts.retrying).toBe(40);
+    await eventually('all 40 in Concur', async () => simUsers().length === 40, 60_000);
+    const names = simUsers().map((u) => u.userName);
+    expect(new Set(names).size).toBe(40);
   }, 150_000);
 
   it('retries a transient failure for one user durably while the rest go on', async () => {
