@@ -18,6 +18,7 @@ const USAGE = `usage: outbound <command> [options]
   cycle CHANNEL N                  one cycle and its plan (GUID, action, reason, outcome)
   approve | reject CHANNEL N       decide a cycle held by the mass-change guard
   provision CHANNEL GUID [--dry-run]   provision one user now, with the explanation
+  preview CHANNEL GUID             what the mapping makes of one source entry (runs locally)
   users CHANNEL                    user counts and failed users
   user CHANNEL GUID                one user's record and audit trail
   reset CHANNEL                    forget the channel's state and re-provision everything`;
@@ -89,6 +90,13 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
       return call('POST', `/channels/${need(a, 'CHANNEL')}/cycles/${need(b, 'N')}/${command}`);
     case 'provision':
       return call('POST', `/channels/${need(a, 'CHANNEL')}/users/${need(b, 'GUID')}/provision`, { dryRun: values['dry-run'] ?? false });
+    case 'preview': {
+      if (!a || !b) throw new Error(`missing CHANNEL or GUID\n${USAGE}`);
+      const { previewUser } = await import('./preview-user');
+      const result = await previewUser(a, b);
+      out(JSON.stringify(result, null, 2));
+      return result.found && result.preview?.ok ? 0 : 1;
+    }
     case 'users':
       return call('GET', `/channels/${need(a, 'CHANNEL')}/users`);
     case 'user':

@@ -9,7 +9,7 @@ import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
 import type { Settings } from '../config/settings';
 import type { ChannelConfig } from '../domain/config/channel-config';
 import type { ConnectionConfig } from '../domain/config/connection-config';
-import { compileMapping, MappingConfigError } from '../domain/mapping';
+import { compileMapping, MappingConfigError, type CompiledMapping } from '../domain/mapping';
 import { createLdapChannelSource } from '../datastores/ldap-channel-source';
 import { createSqlChannelSource } from '../datastores/sql-channel-source';
 import { openStateStore } from '../store/open-state-store';
@@ -26,7 +26,7 @@ export function createDataConverter(settings: Pick<Settings, 'dataDir'>): DataCo
   return { payloadCodecs: [new EncryptionCodec(loadPayloadKey(join(settings.dataDir, 'payload.key')))] };
 }
 
-export function compileChannelMapping(channel: ChannelConfig, connection: ConnectionConfig): UserMapper {
+export function compileChannelMapping(channel: ChannelConfig, connection: ConnectionConfig): UserMapper & Pick<CompiledMapping, 'preview'> {
   return compileMapping(channel.mapping, { requiredFields: connection.requiredFields, companyId: connection.companyId });
 }
 

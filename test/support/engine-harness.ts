@@ -30,11 +30,13 @@ export class EngineHarness {
   control!: ChannelControl;
   codec = new EncryptionCodec(randomBytes(32));
   private worker?: Worker;
+  private realSources = false;
   private running?: Promise<void>;
   private closeResources?: () => Promise<void>;
   private dir = mkdtempSync(join(tmpdir(), 'outbound-engine-'));
 
-  async start(options: { depsOverrides?: Partial<ActivityDeps> } = {}): Promise<void> {
+  async start(options: { depsOverrides?: Partial<ActivityDeps>; realSources?: boolean } = {}): Promise<void> {
+    this.realSources = Boolean(options.realSources);
     this.temporal = await ensureTemporal();
     this.simulator = createConcurSimulator({ demoToken: DEMO_TOKEN });
     await this.simulator.listen(0);
@@ -45,7 +47,8 @@ export class EngineHarness {
   }
 
   async startWorker(depsOverrides: Partial<ActivityDeps> = {}): Promise<void> {
-    const deps = createRuntimeDeps(this.store, { openSource: () => this.directory.source(), ...depsOverrides });
+    const sources: Partial<ActivityDeps> = this.realSources ? {} : { openSource: () => this.directory.source() };
+    const deps = createRuntimeDeps(this.store, { ...sources, ...depsOverrides });
     const { worker, closeResources } = await createOutboundWorker({
       connection: this.temporal.nativeConnection,
       taskQueue: this.taskQueue,
