@@ -8,11 +8,15 @@
  * which is far faster than adding online; memberOf values are written by the generator because
  * slapadd bypasses overlays. Later starts keep whatever the directory holds.
  *
+ * Optional TLS (`tls`): the server certificate, key and CA go into cn=config, so the ldap://
+ * listener offers StartTLS, and `ldapsPort` adds an ldaps:// listener. Without `tls` the config
+ * and the listeners are exactly those of a plain server.
+ *
  * `tsx scripts/services/slapd.ts [--no-demo] [--people N]` starts it, prints its env, stops on Ctrl-C.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { Client } from 'ldapts';
 import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, stopProcess, runServiceFromCommandLine, type RunningService } from './service';
@@ -38,6 +42,24 @@ export interface SlapdOptions {
   logDir?: string;
   readyTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Serve TLS: StartTLS on the ldap:// port, and ldaps:// on `ldapsPort` when given. */
+  tls?: SlapdTlsOptions;
+}
+
+export interface SlapdTlsOptions {
+  /** PEM server certificate (its subjectAltName must cover the host clients connect to). */
+  certFile: string;
+  /** PEM private key of the certificate; slapd runs as the user who starts it and must read it. */
+  keyFile: string;
+  /** PEM CA bundle (olcTLSCACertificateFile). */
+  caFile: string;
+  /** Adds an ldaps://127.0.0.1:<ldapsPort> listener. */
+  ldapsPort?: number;
+}
+
+/** The running slapd; `ldapsUrl` is set when it listens on ldaps:// too. */
+export interface SlapdService extends RunningService {
+  ldapsUrl?: string;
 }
 
 interface SlapdBinaries {
@@ -108,7 +130,7 @@ olcAttributeTypes: ( 1.3.6.1.4.1.4203.666.100.1.4 NAME 'whenChanged' DESC 'AD-st
 olcObjectClasses: ( 1.3.6.1.4.1.4203.666.100.2.1 NAME 'outboundAdLike' DESC 'AD-like attributes for tests' AUXILIARY MAY ( objectGUID $ userAccountControl $ uSNChanged $ whenChanged ) )
 `;
 
-export function slapdConfigLdif(p: { suffix: string; rootDn: string; rootPwHash: string; dbDir: string; runDir: string; bins: SlapdBinaries }): string {
+export function slapdConfigLdif(p: { suffix: string; rootDn: string; rootPwHash: string; dbDir: string; runDir: string; bins: SlapdBinaries; tls?: SlapdTlsOptions }): string {
   const schema = ['core', 'cosine', 'nis', 'inetorgperson'].map((s) => `include: file://${join(p.bins.schemaDir, `${s}.ldif`)}`).join('\n');
   const modules = p.bins.modulePath
     ? `dn: cn=module{0},cn=config
@@ -120,6 +142,13 @@ olcModuleLoad: {1}memberof
 
 `
     : '';
+  // Absolute paths: slapd resolves relative ones against its own cwd, not the caller's.
+  const tls = p.tls
+    ? `olcTLSCACertificateFile: ${resolve(p.tls.caFile)}
+olcTLSCertificateFile: ${resolve(p.tls.certFile)}
+olcTLSCertificateKeyFile: ${resolve(p.tls.keyFile)}
+`
+    : '';
   return `dn: cn=config
 objectClass: olcGlobal
 cn: config
@@ -128,7 +157,7 @@ olcArgsFile: ${join(p.runDir, 'slapd.args')}
 olcLogLevel: none
 olcSizeLimit: size.soft=500 size.hard=unlimited size.pr=unlimited size.prtotal=unlimited
 olcTimeLimit: unlimited
-
+${tls}
 ${modules}dn: cn=schema,cn=config
 objectClass: olcSchemaConfig
 cn: schema
@@ -213,7 +242,7 @@ async function waitReady(child: ChildProcess, url: string, bindDn: string, passw
 }
 
 /** Starts slapd on 127.0.0.1 (default port 3890, $OUTBOUND_LDAP_PORT) with rootdn cn=admin,<suffix>. */
-export async function startSlapd(options: SlapdOptions = {}): Promise<RunningService> {
+export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdService> {
   const log = options.log ?? ((line: string) => console.log(line));
   const port = options.port ?? Number(process.env[PORT_ENV] ?? 3890);
   const suffix = options.suffix ?? DEFAULT_SUFFIX;
@@ -222,6 +251,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSer
   const dataDir = resolve(options.dataDir ?? join(dataRoot, 'slapd'));
   const logDir = resolve(options.logDir ?? join(dataRoot, 'logs'));
   await assertPortFree(SERVICE, port, PORT_ENV);
+  if (options.tls) await checkTls(options.tls);
   const bins = ensureBinaries(log);
 
   const configDir = join(dataDir, 'slapd.d');
@@ -235,7 +265,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSer
   rmSync(configDir, { recursive: true, force: true });
   mkdirSync(configDir);
   const configLdif = join(runDir, 'config.ldif');
-  writeFileSync(configLdif, slapdConfigLdif({ suffix, rootDn, rootPwHash: sshaHash(password), dbDir, runDir, bins }), { mode: 0o600 });
+  writeFileSync(configLdif, slapdConfigLdif({ suffix, rootDn, rootPwHash: sshaHash(password), dbDir, runDir, bins, tls: options.tls }), { mode: 0o600 });
   run(bins.slapadd, ['-n0', '-F', configDir, '-l', configLdif], logFile, 'writing the slapd config (slapadd -n0)');
   rmSync(configLdif);
 
@@ -260,8 +290,9 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSer
   }
 
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = options.tls?.ldapsPort !== undefined ? `ldaps://127.0.0.1:${options.tls.ldapsPort}` : undefined;
   // -d 0 keeps slapd in the foreground as our child; setpriv's death signal stops it if we die.
-  const args = ['-d', '0', '-F', configDir, '-h', `${url}/`];
+  const args = ['-d', '0', '-F', configDir, '-h', ldapsUrl ? `${url}/ ${ldapsUrl}/` : `${url}/`];
   const hasSetpriv = existsSync('/usr/bin/setpriv') || existsSync('/bin/setpriv');
   const child = hasSetpriv
     ? spawnLogged(SERVICE, 'setpriv', ['--pdeathsig', 'SIGTERM', '--', bins.slapd, ...args], { logDir, cwd: dataDir })
@@ -276,9 +307,22 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<RunningSer
   return {
     name: SERVICE,
     url,
+    ...(ldapsUrl ? { ldapsUrl } : {}),
     env: { OUTBOUND_LDAP_URL: url, OUTBOUND_LDAP_PORT: String(port), OUTBOUND_LDAP_BIND_DN: rootDn, OUTBOUND_LDAP_BIND_PASSWORD: password, OUTBOUND_LDAP_BASE_DN: suffix },
     stop: () => stopProcess(child, 10_000),
   };
+}
+
+/** Fails before anything is written when a TLS file is missing or unreadable, or the ldaps port is taken. */
+async function checkTls(tls: SlapdTlsOptions): Promise<void> {
+  for (const [what, file] of [['certificate', tls.certFile], ['private key', tls.keyFile], ['CA bundle', tls.caFile]] as const) {
+    try {
+      accessSync(file, fsConstants.R_OK);
+    } catch (err) {
+      throw new ServiceStartError(SERVICE, `cannot read the TLS ${what} ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+    }
+  }
+  if (tls.ldapsPort !== undefined) await assertPortFree(SERVICE, tls.ldapsPort, 'tls.ldapsPort');
 }
 
 /**

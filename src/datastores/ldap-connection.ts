@@ -5,6 +5,7 @@
  * ldapts never chases referrals: search references are returned to us and we ignore them.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
 import type { LdapDatastoreConfig } from '../domain/config/datastore-config';
@@ -32,10 +33,29 @@ export function isNetworkError(err: unknown): boolean {
   return /Connection timeout|Operation timed out|Socket error|Connection closed|socket hang up|Socket connection not established/i.test(message);
 }
 
-/** TLS certificate problems: the CA bundle (or the server's certificate) is at fault. */
-function isTlsError(err: unknown): boolean {
-  const e = err as NodeJS.ErrnoException;
-  return Boolean(e?.code && /CERT|SELF_SIGNED|UNABLE_TO_|ERR_TLS|ERR_SSL|EPROTO/.test(e.code));
+/**
+ * Maps a failed TLS handshake to the setting at fault: an untrusted certificate is a caFile
+ * matter, a certificate for another host or a peer that does not speak TLS is the URL's.
+ * Undefined when the error is not about TLS.
+ */
+function tlsError(err: unknown, url: string, startTls: boolean): LdapDatastoreError | undefined {
+  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return new LdapDatastoreError('datastore.urls', `the server certificate of ${url} does not name its host (${code}); use a host name the certificate lists`, false, { cause: err });
+  }
+  if (/CERT|SELF_SIGNED|UNABLE_TO_/.test(code)) {
+    return new LdapDatastoreError(
+      'datastore.caFile',
+      `the server certificate of ${url} is not trusted (${code}); set datastore.caFile to a PEM bundle holding the CA that issued it`,
+      false,
+      { cause: err },
+    );
+  }
+  if (/^ERR_SSL|^ERR_TLS|^EPROTO$/.test(code)) {
+    const hint = startTls ? 'check that the server supports StartTLS' : 'check that the port serves ldaps:// (636), not plain ldap:// (389)';
+    return new LdapDatastoreError(startTls ? 'datastore.startTls' : 'datastore.urls', `the TLS handshake with ${url} failed (${code}); ${hint}`, false, { cause: err });
+  }
+  return undefined;
 }
 
 function describe(err: unknown): string {
@@ -44,13 +64,23 @@ function describe(err: unknown): string {
 }
 
 function tlsOptions(config: LdapDatastoreConfig, host: string): ConnectionOptions {
-  const options: ConnectionOptions = { rejectUnauthorized: config.rejectUnauthorized, servername: host };
+  // `host` is what the certificate is checked against (a StartTLS socket has none of its own);
+  // SNI must not carry an IP address (RFC 6066, and Node warns), so servername only for names.
+  const options: ConnectionOptions = { rejectUnauthorized: config.rejectUnauthorized, host };
+  if (!isIP(host)) options.servername = host;
   if (config.caFile) {
+    let pem: string;
     try {
-      options.ca = readFileSync(config.caFile);
+      pem = readFileSync(config.caFile, 'utf8');
     } catch (err) {
       throw new LdapDatastoreError('datastore.caFile', `cannot read the CA bundle ${config.caFile} (${describe(err)})`, false, { cause: err });
     }
+    // Node silently ignores a bundle without PEM certificates, which would surface later as an
+    // "untrusted certificate" that hides the real mistake.
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new LdapDatastoreError('datastore.caFile', `the CA bundle ${config.caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, false);
+    }
+    options.ca = pem;
   }
   return options;
 }
@@ -58,23 +88,28 @@ function tlsOptions(config: LdapDatastoreConfig, host: string): ConnectionOption
 /** Connects and binds to one URL; errors are LdapDatastoreErrors naming the setting at fault. */
 async function connectOne(config: LdapDatastoreConfig, url: string, password: string): Promise<LdapConnection> {
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const tls = url.startsWith('ldaps://') || config.startTls ? tlsOptions(config, host) : undefined;
-  const client = new Client({ url, connectTimeout: config.connectTimeoutMs, timeout: config.timeoutMs, tlsOptions: tls, strictDN: false });
+  const ldaps = url.startsWith('ldaps://');
+  const startTls = config.startTls && !ldaps;
+  const tls = ldaps || startTls ? tlsOptions(config, host) : undefined;
+  // Only ldaps:// gets tlsOptions up front: ldapts opens a TLS socket whenever tlsOptions are
+  // set, which on a StartTLS (plain) port fails the handshake before StartTLS is even asked.
+  const client = new Client({ url, connectTimeout: config.connectTimeoutMs, timeout: config.timeoutMs, tlsOptions: ldaps ? tls : undefined, strictDN: false });
   try {
-    if (config.startTls && url.startsWith('ldap://')) {
+    if (startTls) {
       try {
-        await client.startTLS(tls);
+        // A copy: ldapts adds the plain socket to the options it is given.
+        await client.startTLS({ ...tls });
       } catch (err) {
         if (isNetworkError(err)) throw err;
-        if (isTlsError(err)) throw new LdapDatastoreError('datastore.caFile', `the server certificate of ${url} is not trusted (${describe(err)})`, false, { cause: err });
-        throw new LdapDatastoreError('datastore.startTls', `${url} refused StartTLS (${describe(err)})`, false, { cause: err });
+        throw tlsError(err, url, true) ?? new LdapDatastoreError('datastore.startTls', `${url} refused StartTLS (${describe(err)})`, false, { cause: err });
       }
     }
     try {
       await client.bind(config.bindDn, password);
     } catch (err) {
+      const tlsFailure = ldaps ? tlsError(err, url, false) : undefined;
+      if (tlsFailure) throw tlsFailure;
       if (isNetworkError(err)) throw err;
-      if (isTlsError(err)) throw new LdapDatastoreError('datastore.caFile', `the server certificate of ${url} is not trusted (${describe(err)})`, false, { cause: err });
       switch ((err as Error).name) {
         case 'InvalidCredentialsError':
           throw new LdapDatastoreError('datastore.bindPassword', `${url} rejected the bind: wrong password (or unknown bind DN)`, false, { cause: err });
