@@ -1,5 +1,6 @@
 import { heartbeat, log } from '@temporalio/activity';
 import type { AuditEntry, PlanItem, ProvisionedUser } from '../store/state-store';
+import type { UserTarget } from '../targets/user-target';
 import type { ActivityDeps } from './activity-deps';
 import { applyUserWrite, type UserWriteResult } from './apply-user';
 import type { ChannelResources } from './channel-resources';
@@ -13,7 +14,12 @@ export interface ApplyBatchResult {
   retryingGuids: string[];
   /** Set when Concur is unusable for everyone (auth, unreachable): the cycle opens its breaker. */
   connectionError?: string;
+  /** Asynchronous extension provisions (UPS) submitted for this batch; the cycle awaits them. */
+  provisions: string[];
 }
+
+/** Ties an extension operation back to its plan item. */
+export const extensionRef = (cycleId: number, seq: number): string => `${cycleId}.${seq}`;
 
 /** Users written per store flush: bounds what a crash can make us redo (redo is idempotent). */
 const FLUSH_EVERY = 50;
@@ -66,16 +72,30 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
       const item = pending[next++];
       const result = await applyUserWrite(
         target,
-        { channelId: input.channelId, guid: item.guid, action: item.action, reason: item.reason, desired: item.desired, desiredHash: item.desiredHash, concurId: item.concurId, cycleId: input.cycleId, lookedUp: lookedUp.get(item.seq) },
+        {
+          channelId: input.channelId,
+          guid: item.guid,
+          action: item.action,
+          reason: item.reason,
+          desired: item.desired,
+          desiredHash: item.desiredHash,
+          concurId: item.concurId,
+          cycleId: input.cycleId,
+          lookedUp: lookedUp.get(item.seq),
+          deferExtensions: Boolean(target.extensions),
+        },
         { now: deps.now?.() ?? new Date(), timeoutMs: loaded.channel.timeoutMs },
       );
       if (result.outcome === 'connection-error') connectionError = result.message;
+      if (result.outcome === 'succeeded' && result.concurId) item.concurId = result.concurId;
       outcomes.push({ item, result });
       if (outcomes.length >= FLUSH_EVERY) await flush();
     }
   };
   await Promise.all(Array.from({ length: Math.min(threads, pending.length) }, worker));
   await flush();
+
+  const provisions = await submitExtensions(deps, input, target, pending);
 
   const count = (o: PlanItem['outcome']) => items.filter((i) => i.outcome === o).length;
   log.info('batch applied', { channelId: input.channelId, cycleId: input.cycleId, batchNo: input.batchNo, users: pending.length, ms: Date.now() - started });
@@ -85,5 +105,28 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
     retrying: count('retrying'),
     retryingGuids: pending.filter((i) => i.outcome === 'retrying').map((i) => i.guid),
     connectionError,
+    provisions,
   };
+}
+
+/**
+ * Spend/Travel data of the users written now goes to the target in bulk (UPS); the cycle awaits
+ * the results with durable timers (checkProvisions). If submitting fails, the users' hashes are
+ * forgotten so the next cycle writes them again.
+ */
+async function submitExtensions(deps: ActivityDeps, input: { channelId: string; cycleId: number }, target: UserTarget, done: PlanItem[]): Promise<string[]> {
+  const writer = target.extensions;
+  if (!writer) return [];
+  const items = done
+    .filter((i) => i.outcome === 'succeeded' && i.desired && i.concurId && i.action !== 'disable' && i.action !== 'delete')
+    .map((i) => ({ item: i, mode: i.action === 'create' ? ('create' as const) : ('update' as const) }))
+    .filter(({ item, mode }) => writer.has(item.desired!, mode));
+  if (items.length === 0) return [];
+  try {
+    return await writer.submit(items.map(({ item, mode }) => ({ ref: extensionRef(input.cycleId, item.seq), id: item.concurId!, desired: item.desired!, mode })));
+  } catch (err) {
+    log.warn('extension submit failed; users will be written again next cycle', { channelId: input.channelId, users: items.length, error: (err as Error).message });
+    await deps.store.upsertUsers(items.map(({ item }) => ({ channelId: input.channelId, guid: item.guid, lastHash: undefined, lastErrorCode: 'EXTENSIONS_NOT_SENT', lastError: (err as Error).message })));
+    return [];
+  }
 }

@@ -14,6 +14,8 @@ export interface UserWrite {
   cycleId?: number;
   /** Result of a batched look-up just made for this create (undefined: not looked up). */
   lookedUp?: { existingId?: string };
+  /** Extension data (Spend/Travel) is submitted afterwards by the caller, in bulk. */
+  deferExtensions?: boolean;
 }
 
 export interface UserWriteResult {
@@ -58,26 +60,27 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
   try {
     let concurId = write.concurId;
     let status: ProvisionedUser['status'] = 'active';
+    const opts = { deferExtensions: write.deferExtensions };
     await withTimeout(
       (async () => {
         switch (write.action) {
           case 'create': {
             const desired = need(write.desired);
-            const created = await target.create(desired, write.lookedUp);
+            const created = await target.create(desired, write.lookedUp, opts);
             concurId = created.id;
             // A linked (pre-existing) user is brought to the desired state.
-            if (created.linked) await target.update(created.id, desired);
+            if (created.linked) await target.update(created.id, desired, opts);
             status = desired.identity.active ? 'active' : 'disabled';
             break;
           }
           case 'update': {
             const desired = need(write.desired);
-            await target.update(need(concurId), desired);
+            await target.update(need(concurId), desired, opts);
             status = desired.identity.active ? 'active' : 'disabled';
             break;
           }
           case 'reactivate':
-            await target.reactivate(need(concurId), need(write.desired));
+            await target.reactivate(need(concurId), need(write.desired), opts);
             status = 'active';
             break;
           case 'disable':

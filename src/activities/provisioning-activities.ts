@@ -8,6 +8,7 @@ import type { ActivationCheck, OnDemandInput, OnDemandResult } from '../workflow
 import type { CycleMode, CycleOutcome } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import { applyBatch } from './apply-batch';
+import { checkProvisions } from './check-provisions';
 import { ChannelResources } from './channel-resources';
 import { planCycle } from './plan-cycle';
 import { provisionSingleUser } from './single-user';
@@ -36,6 +37,8 @@ export function createProvisioningActivities(deps: ActivityDeps) {
     planCycle: (input: { channelId: string; cycleId: number }) => planCycle(deps, resources, input),
 
     applyBatch: (input: { channelId: string; cycleId: number; batchNo: number }) => applyBatch(deps, resources, input),
+
+    checkProvisions: (input: { channelId: string; cycleId: number; provisionIds: string[] }) => checkProvisions(deps, resources, input),
 
     async probeTarget(input: { channelId: string }): Promise<{ ok: boolean; reason?: string }> {
       const { target } = await resources.get(input.channelId);

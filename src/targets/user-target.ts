@@ -11,14 +11,31 @@ export interface UserTarget {
    * Creates the user, or links an existing one (same employeeNumber/userName); never duplicates.
    * `lookedUp` passes the result of a just-made `findExisting`, saving the per-user look-up.
    */
-  create(desired: DesiredConcurUser, lookedUp?: { existingId?: string }): Promise<{ id: string; linked: boolean }>;
+  create(desired: DesiredConcurUser, lookedUp?: { existingId?: string }, options?: WriteOptions): Promise<{ id: string; linked: boolean }>;
   /** Optional batched look-up before creates: for each user, the id of a matching target user. */
   findExisting?(desired: DesiredConcurUser[]): Promise<Array<string | undefined>>;
-  update(id: string, desired: DesiredConcurUser): Promise<void>;
+  update(id: string, desired: DesiredConcurUser, options?: WriteOptions): Promise<void>;
   disable(id: string, at: Date): Promise<void>;
-  reactivate(id: string, desired: DesiredConcurUser): Promise<void>;
+  reactivate(id: string, desired: DesiredConcurUser, options?: WriteOptions): Promise<void>;
   remove(id: string): Promise<void>;
   close(): Promise<void>;
+  /** Asynchronous extension writes (Concur's UPS for Spend/Travel), when the target has them. */
+  extensions?: ExtensionWriter;
+}
+
+export interface WriteOptions {
+  /** Leave extension data to `extensions.submit` (the engine awaits it with durable timers). */
+  deferExtensions?: boolean;
+}
+
+/**
+ * Extension data written asynchronously: submitted in bulk after the users' identity writes,
+ * then checked until done. `ref` ties each result back to the caller's item.
+ */
+export interface ExtensionWriter {
+  has(desired: DesiredConcurUser, mode: 'create' | 'update'): boolean;
+  submit(items: Array<{ ref: string; id: string; desired: DesiredConcurUser; mode: 'create' | 'update' }>): Promise<string[]>;
+  check(provisionId: string): Promise<{ done: boolean; outcomes: Array<{ ref: string; ok: boolean; transient?: boolean; message?: string }> }>;
 }
 
 /**

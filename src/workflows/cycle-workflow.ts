@@ -37,6 +37,10 @@ const { applyBatch } = proxyActivities<ProvisioningActivities>({
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
 });
+const { checkProvisions } = proxyActivities<ProvisioningActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '5s', maximumInterval: '1 minute', nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
+});
 const { probeTarget } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 1 },
@@ -45,6 +49,10 @@ const { probeTarget } = proxyActivities<ProvisioningActivities>({
 /** Batches applied at once; each applies its users with the channel's max threads. */
 const PARALLEL_BATCHES = 2;
 const BREAKER_PROBE_MAX_MS = 5 * 60_000;
+/** UPS asks for status polls no faster than every 5 s; back off to a minute; give up after an hour. */
+const PROVISION_POLL_FIRST_MS = 5_000;
+const PROVISION_POLL_MAX_MS = 60_000;
+const PROVISION_WAIT_MAX_MS = 60 * 60_000;
 
 export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSummary> {
   const startedAt = Date.now();
@@ -97,6 +105,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
   progress.phase = 'applying';
   const retryGuids = new Set<string>();
   const applied = { succeeded: 0, failed: 0, retrying: 0 };
+  const provisions: string[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < plan.batches) {
@@ -109,6 +118,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
       for (let probeDelay = plan.retry.breakerProbeSeconds * 1000; ; probeDelay = Math.min(probeDelay * 2, BREAKER_PROBE_MAX_MS)) {
         const result = await applyBatch({ channelId: input.channelId, cycleId, batchNo });
         result.retryingGuids.forEach((g) => retryGuids.add(g));
+        provisions.push(...result.provisions);
         if (!result.connectionError) {
           applied.succeeded += result.succeeded;
           applied.failed += result.failed;
@@ -135,6 +145,18 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
   await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, plan.batches) }, worker));
 
   // Users whose write failed transiently get their own durable retry, at most one per user.
+  // Spend/Travel (UPS) provisions complete asynchronously: await them with durable timers.
+  let pending = provisions;
+  const waitStarted = Date.now();
+  for (let delay = PROVISION_POLL_FIRST_MS; pending.length > 0 && Date.now() - waitStarted < PROVISION_WAIT_MAX_MS; delay = Math.min(delay * 1.5, PROVISION_POLL_MAX_MS)) {
+    progress.phase = 'awaiting-extensions';
+    await sleep(delay);
+    const checked = await checkProvisions({ channelId: input.channelId, cycleId, provisionIds: pending });
+    pending = checked.pending;
+    applied.failed += checked.failed;
+    applied.succeeded -= checked.failed;
+  }
+
   // A retry already running for a user reads the newest source state on its next attempt.
   for (const guid of retryGuids) {
     try {

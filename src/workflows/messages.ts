@@ -69,7 +69,7 @@ export interface CycleWorkflowInput {
 }
 
 export interface CycleProgress {
-  phase: 'planning' | 'awaiting-approval' | 'applying' | 'paused' | 'breaker-open' | 'finishing' | 'done';
+  phase: 'planning' | 'awaiting-approval' | 'applying' | 'paused' | 'breaker-open' | 'awaiting-extensions' | 'finishing' | 'done';
   batches: number;
   batchesDone: number;
   counts?: CycleCounts;

@@ -13,7 +13,7 @@ import type { KnexStateStore } from '../../src/store/knex-state-store';
 import { openStateStore } from '../../src/store/open-state-store';
 import { createOutboundWorker } from '../../src/worker/worker';
 import { createRuntimeDeps } from '../../src/worker/runtime';
-import { createConcurSimulator, type ConcurSimulator } from '../../simulators/concur';
+import { createConcurSimulator, type ConcurSimulator, type SimulatorOptions } from '../../simulators/concur';
 import { MemoryDirectory } from './memory-source';
 import { ensureTemporal, type TestTemporal } from './temporal';
 
@@ -35,10 +35,10 @@ export class EngineHarness {
   private closeResources?: () => Promise<void>;
   private dir = mkdtempSync(join(tmpdir(), 'outbound-engine-'));
 
-  async start(options: { depsOverrides?: Partial<ActivityDeps>; realSources?: boolean } = {}): Promise<void> {
+  async start(options: { depsOverrides?: Partial<ActivityDeps>; realSources?: boolean; simulator?: SimulatorOptions } = {}): Promise<void> {
     this.realSources = Boolean(options.realSources);
     this.temporal = await ensureTemporal();
-    this.simulator = createConcurSimulator({ demoToken: DEMO_TOKEN });
+    this.simulator = createConcurSimulator({ demoToken: DEMO_TOKEN, ...options.simulator });
     await this.simulator.listen(0);
     this.store = await openStateStore({ client: 'better-sqlite3', filename: join(this.dir, 'state.db') }, { key: randomBytes(32) });
     this.client = new Client({ connection: this.temporal.client.connection, dataConverter: { payloadCodecs: [this.codec] } });

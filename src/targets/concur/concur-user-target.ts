@@ -1,7 +1,9 @@
 /** The engine's UserTarget port over the Concur connector; failures become TargetErrors. */
 import type { ConnectionConfig } from '../../domain/config/connection-config';
 import type { DesiredConcurUser } from '../../domain/concur-user';
-import { TargetError, type UserTarget } from '../user-target';
+import { TargetError, type ExtensionWriter, type UserTarget, type WriteOptions } from '../user-target';
+import { hasExtensionWork } from './ups-operation-builder';
+import type { BulkOperation } from './ups-operation-builder';
 import { createConcurConnector, type ConcurConnector, type ConcurConnectorDeps } from './concur-connector';
 import { toTargetError } from './concur-errors';
 
@@ -20,9 +22,9 @@ export class ConcurUserTarget implements UserTarget {
     return this.connector.verifyCredentials();
   }
 
-  create(desired: DesiredConcurUser, lookedUp?: { existingId?: string }): Promise<{ id: string; linked: boolean }> {
+  create(desired: DesiredConcurUser, lookedUp?: { existingId?: string }, options: WriteOptions = {}): Promise<{ id: string; linked: boolean }> {
     return translate(async () => {
-      const result = await this.connector.ensureUser(desired, { lookedUp });
+      const result = await this.connector.ensureUser(desired, { lookedUp, extensions: options.deferExtensions ? 'skip' : 'wait' });
       return { id: result.id, linked: result.outcome === 'linked' };
     });
   }
@@ -31,17 +33,39 @@ export class ConcurUserTarget implements UserTarget {
     return translate(() => this.connector.findExisting(desired));
   }
 
-  update(id: string, desired: DesiredConcurUser): Promise<void> {
-    return translate(() => this.connector.updateUser(id, desired));
+  update(id: string, desired: DesiredConcurUser, options: WriteOptions = {}): Promise<void> {
+    return translate(() => this.connector.updateUser(id, desired, { extensions: options.deferExtensions ? 'skip' : 'wait' }));
   }
 
   disable(id: string, at: Date): Promise<void> {
     return translate(() => this.connector.disableUser(id, at));
   }
 
-  reactivate(id: string, desired: DesiredConcurUser): Promise<void> {
-    return translate(() => this.connector.reactivateUser(id, desired));
+  reactivate(id: string, desired: DesiredConcurUser, options: WriteOptions = {}): Promise<void> {
+    return translate(() => this.connector.reactivateUser(id, desired, { extensions: options.deferExtensions ? 'skip' : 'wait' }));
   }
+
+  /** Spend/Travel through UPS: one Bulk request per 100 operations, results by bulkId (= ref). */
+  readonly extensions: ExtensionWriter = {
+    has: (desired, mode) => hasExtensionWork(desired, mode),
+    submit: (items) =>
+      translate(async () => {
+        const ops = items
+          .map((i) => this.connector.extensionOperation(i.id, i.desired, i.mode, i.ref))
+          .filter((op): op is BulkOperation => Boolean(op));
+        if (ops.length === 0) return [];
+        return (await this.connector.submitBulk(ops)).map((p) => p.id);
+      }),
+    check: (provisionId) =>
+      translate(async () => {
+        const status = await this.connector.getProvisionStatus(provisionId);
+        if (!status.completed) return { done: false, outcomes: [] };
+        const outcomes = this.connector.provisionOutcomes(status).map((o) =>
+          o.ok ? { ref: o.bulkId ?? '', ok: true } : { ref: o.bulkId ?? '', ok: false, transient: o.error.name === 'ConcurTransientError', message: o.error.message },
+        );
+        return { done: true, outcomes };
+      }),
+  };
 
   remove(id: string): Promise<void> {
     return translate(() => this.connector.deleteUser(id));
