@@ -144,7 +144,6 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, plan.batches) }, worker));
 
-  // Users whose write failed transiently get their own durable retry, at most one per user.
   // Spend/Travel (UPS) provisions complete asynchronously: await them with durable timers.
   let pending = provisions;
   const waitStarted = Date.now();
@@ -157,7 +156,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
     applied.succeeded -= checked.failed;
   }
 
-  // A retry already running for a user reads the newest source state on its next attempt.
+  // Users whose write failed transiently get their own durable retry, at most one per user; a
+  // retry already running for a user reads the newest source state on its next attempt.
   for (const guid of retryGuids) {
     try {
       await startChild(userRetryWorkflow, {
