@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { createConnection } from 'mysql2/promise';
-import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, runServiceFromCommandLine, type RunningService } from './service';
+import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, runServiceFromCommandLine, installDebianPackages, type RunningService } from './service';
 
 const SERVICE = 'mariadb';
 const PORT_ENV = 'OUTBOUND_MARIADB_PORT';
@@ -51,15 +51,9 @@ const isRoot = () => typeof process.getuid === 'function' && process.getuid() ==
 function ensureBinaries(log: (line: string) => void): MariadbBinaries {
   const found = findMariadbBinaries();
   if (found) return found;
-  if (!isRoot()) {
-    throw new ServiceStartError(SERVICE, 'MariaDB server is not installed. Install it with "sudo apt-get install -y mariadb-server" (mariadbd and mariadb-install-db must be on PATH or in /usr/sbin) and re-run');
-  }
-  log(`[${SERVICE}] MariaDB server is missing; installing "mariadb-server" with apt-get (first time only)...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'mariadb-server'], { stdio: 'inherit', env }) : update;
-  const after = install.status === 0 ? findMariadbBinaries() : undefined;
-  if (!after) throw new ServiceStartError(SERVICE, `"apt-get install -y mariadb-server" failed (exit ${install.status}); install MariaDB yourself and re-run`);
+  installDebianPackages(SERVICE, ['mariadb-server'], 'MariaDB server', 'mariadbd and mariadb-install-db must be on PATH or in /usr/sbin', log);
+  const after = findMariadbBinaries();
+  if (!after) throw new ServiceStartError(SERVICE, 'apt-get installed mariadb-server but mariadbd/mariadb-install-db are still not found');
   return after;
 }
 

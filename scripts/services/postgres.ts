@@ -7,7 +7,7 @@ import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, runServiceFromCommandLine, type RunningService } from './service';
+import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, runServiceFromCommandLine, installDebianPackages, type RunningService } from './service';
 
 const SERVICE = 'postgres';
 const PORT_ENV = 'OUTBOUND_PG_PORT';
@@ -60,24 +60,10 @@ export function findPostgresBinaries(): PgBinaries | undefined {
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
-/** Installs a Debian package when we are root; otherwise says exactly what to run. */
-function aptInstall(pkg: string, what: string, log: (line: string) => void): void {
-  if (!isRoot()) {
-    throw new ServiceStartError(SERVICE, `${what} is not installed. Install it with "sudo apt-get install -y ${pkg}" (or set OUTBOUND_PG_BIN to its bin folder) and re-run`);
-  }
-  log(`[${SERVICE}] ${what} is missing; installing "${pkg}" with apt-get (first time only)...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', pkg], { stdio: 'inherit', env }) : update;
-  if (install.status !== 0) {
-    throw new ServiceStartError(SERVICE, `"apt-get install -y ${pkg}" failed (exit ${install.status}); install PostgreSQL yourself or set OUTBOUND_PG_BIN`);
-  }
-}
-
 function ensureBinaries(log: (line: string) => void): PgBinaries {
   const found = findPostgresBinaries();
   if (found) return found;
-  aptInstall('postgresql', 'PostgreSQL server', log);
+  installDebianPackages(SERVICE, ['postgresql'], 'PostgreSQL server', 'or set OUTBOUND_PG_BIN to its bin folder', log);
   const after = findPostgresBinaries();
   if (!after) throw new ServiceStartError(SERVICE, 'apt-get installed postgresql but no /usr/lib/postgresql/<version>/bin/postgres was found; set OUTBOUND_PG_BIN');
   return after;

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -129,4 +129,20 @@ export function runServiceFromCommandLine(title: string, start: () => Promise<Ru
       console.error(err.message);
       process.exit(1);
     });
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/**
+ * Installs Debian packages a service needs when running as root; otherwise fails saying exactly
+ * what to run. `alternative` tells how to point the project at an existing installation.
+ */
+export function installDebianPackages(service: string, packages: string[], what: string, alternative: string, log: (line: string) => void): void {
+  const list = packages.join(' ');
+  if (!isRoot()) throw new ServiceStartError(service, `${what} is not installed. Install it with "sudo apt-get install -y ${list}" (${alternative}) and re-run`);
+  log(`[${service}] ${what} is missing; installing "${list}" with apt-get (first time only)...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
+  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { stdio: 'inherit', env }) : update;
+  if (install.status !== 0) throw new ServiceStartError(service, `"apt-get install -y ${list}" failed (exit ${install.status}); install ${what} yourself (${alternative})`);
 }

@@ -19,7 +19,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { accessSync, constants as fsConstants, existsSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { Client } from 'ldapts';
-import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, stopProcess, runServiceFromCommandLine, type RunningService } from './service';
+import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, stopProcess, runServiceFromCommandLine, installDebianPackages, type RunningService } from './service';
 import { baseEntries, demoEntries, writeDemoLdif, DEFAULT_PEOPLE, DEFAULT_SUFFIX } from '../demo-directory';
 import { ldifRecord } from '../ldap/ldif';
 
@@ -70,7 +70,6 @@ interface SlapdBinaries {
   modulePath?: string;
 }
 
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 function findOnPath(name: string): string | undefined {
   const dirs = [process.env.OUTBOUND_SLAPD_BIN, ...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/libexec', '/usr/local/libexec'];
@@ -94,15 +93,8 @@ function findBinaries(): SlapdBinaries | undefined {
 function ensureBinaries(log: (line: string) => void): SlapdBinaries {
   const found = findBinaries();
   if (found) return found;
-  if (!isRoot()) {
-    throw new ServiceStartError(SERVICE, 'OpenLDAP slapd is not installed. Install it with "sudo apt-get install -y slapd ldap-utils" (or set OUTBOUND_SLAPD_BIN to the folder holding slapd and slapadd) and re-run');
-  }
-  log(`[${SERVICE}] slapd is missing; installing "slapd ldap-utils" with apt-get (first time only)...`);
   // The package's own slapd may be prevented from starting (policy-rc.d): we never use it.
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
-  const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'slapd', 'ldap-utils'], { stdio: 'inherit', env }) : update;
-  if (install.status !== 0) throw new ServiceStartError(SERVICE, `"apt-get install -y slapd ldap-utils" failed (exit ${install.status}); install OpenLDAP yourself or set OUTBOUND_SLAPD_BIN`);
+  installDebianPackages(SERVICE, ['slapd', 'ldap-utils'], 'OpenLDAP slapd', 'or set OUTBOUND_SLAPD_BIN to the folder holding slapd and slapadd', log);
   const after = findBinaries();
   if (!after) throw new ServiceStartError(SERVICE, 'apt-get installed slapd but slapd/slapadd are still not found; set OUTBOUND_SLAPD_BIN');
   return after;
