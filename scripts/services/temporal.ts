@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, delimiter } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -125,11 +125,6 @@ export async function startTemporal(options: TemporalOptions = {}): Promise<Runn
     env: { OUTBOUND_TEMPORAL_ADDRESS: address, OUTBOUND_TEMPORAL_UI_URL: options.headless ? '' : `http://127.0.0.1:${uiPort}` },
     stop: () => stopProcess(child, 10_000),
   };
-}
-
-/** `temporal --version` text, for reports. */
-export function temporalCliVersion(cli: string): string {
-  return execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim();
 }
 
 if (require.main === module) {

@@ -1,11 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { ErrorTypes } from '../domain/error-types';
 
-/** Typed failure names, asserted by tests through `ApplicationFailure.type`. */
-export const ErrorTypes = {
-  ChannelNotFound: 'ChannelNotFound',
-  ConfigError: 'ConfigError',
-  SourceUnavailable: 'SourceUnavailable',
-} as const;
 
 export function channelNotFound(channelId: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(`channel ${channelId} is not configured`, ErrorTypes.ChannelNotFound);

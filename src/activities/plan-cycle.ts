@@ -2,7 +2,7 @@ import { heartbeat, log } from '@temporalio/activity';
 import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
-import type { CycleCounts, PlanItem, ProvisionedUser, StateStore } from '../store/state-store';
+import type { CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import type { ChannelResources } from './channel-resources';
 import { zeroCounts } from './cycle-counts';
@@ -140,4 +140,3 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
   };
 }
 
-export type { StateStore };

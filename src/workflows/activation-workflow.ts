@@ -4,6 +4,7 @@
  */
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { CONFIG_FAILURES } from '../domain/error-types';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import { channelWorkflow } from './channel-workflow';
 import type { ActivationResult } from './messages';
@@ -12,7 +13,7 @@ import { channelWorkflowId } from './workflow-ids';
 
 const { verifyActivation, setChannelActive } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ChannelNotFound', 'ConfigError'] },
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: CONFIG_FAILURES },
 });
 
 export async function activationWorkflow(input: { channelId: string }): Promise<ActivationResult> {

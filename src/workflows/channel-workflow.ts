@@ -14,6 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { ErrorTypes } from '../domain/error-types';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import { ChannelEntity } from './channel-entity';
 import { cycleWorkflow } from './cycle-workflow';
@@ -35,7 +36,7 @@ import { cycleWorkflowId } from './workflow-ids';
 
 const { loadChannelRuntime, resetChannelState } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { maximumInterval: '30s', nonRetryableErrorTypes: ['ChannelNotFound'] },
+  retry: { maximumInterval: '30s', nonRetryableErrorTypes: [ErrorTypes.ChannelNotFound] },
 });
 
 const CYCLES_PER_RUN = 50;

@@ -13,6 +13,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { CONFIG_FAILURES } from '../domain/error-types';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import { removalGuardReason } from '../domain/plan/removal-guard';
 import {
@@ -30,16 +31,16 @@ import { userRetryWorkflow } from './user-retry-workflow';
 const { beginCycle, planCycle, finishCycle } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: CONFIG_FAILURES },
 });
 const { applyBatch } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '15 seconds',
-  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 20, nonRetryableErrorTypes: CONFIG_FAILURES },
 });
 const { checkProvisions } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5s', maximumInterval: '1 minute', nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
+  retry: { initialInterval: '5s', maximumInterval: '1 minute', nonRetryableErrorTypes: CONFIG_FAILURES },
 });
 const { probeTarget } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '1 minute',

@@ -3,12 +3,13 @@
  * re-reads and re-maps the user's current source state, so a newer state supersedes the old one.
  */
 import { proxyActivities, sleep } from '@temporalio/workflow';
+import { CONFIG_FAILURES } from '../domain/error-types';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import type { UserRetryInput } from './messages';
 
 const { retryUser, markUserFailed } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '5s', maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: ['ConfigError', 'ChannelNotFound'] },
+  retry: { initialInterval: '5s', maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: CONFIG_FAILURES },
 });
 
 export async function userRetryWorkflow(input: UserRetryInput): Promise<{ outcome: string; attempts: number }> {
