@@ -93,6 +93,7 @@ export class ConcurHttpClient {
     const correlationId = randomUUID();
     const started = this.now();
     let refreshedAfter401 = false;
+    let throttled = 0;
     for (let attempt = 1; ; attempt++) {
       let error: ConcurError;
       try {
@@ -111,10 +112,14 @@ export class ConcurHttpClient {
         throw new ConcurConnectionError(error.reason, error.message, { status: 401, correlationId });
       }
       if (!(error instanceof ConcurTransientError)) throw error;
+      // A 429 means Concur processed nothing and asks us to slow down: it costs time (bounded by
+      // maxElapsedMs), not one of the attempts meant for real failures.
+      const throttledNow = error.code === 'RATE_LIMITED';
+      if (throttledNow) throttled++;
       const safeToRepeat = req.idempotent || !error.maybeApplied;
       const delay = retryDelay(attempt, error.retryAfterMs, retry, this.options.random);
       const fits = this.now() + delay - started <= retry.maxElapsedMs;
-      if (!safeToRepeat || attempt >= retry.maxAttempts || !fits) {
+      if (!safeToRepeat || attempt - throttled >= retry.maxAttempts || !fits) {
         if (error.code === 'UNREACHABLE') {
           throw new ConcurConnectionError('unreachable', `Concur is unreachable after ${attempt} attempt(s)`, { cause: error, correlationId });
         }
