@@ -4,7 +4,7 @@
  * Jest suite against them, stop everything, and print one closing line with the counts.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, projectRoot, type RunningService } from './services/service';
@@ -76,7 +76,19 @@ async function main(): Promise<number> {
     return code || 1;
   }
   console.log(`[test] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  if (code !== 0) printLogTails(logDir);
   return code;
+}
+
+/** On a failure, the end of every service and worker log: what usually explains it. */
+function printLogTails(logDir: string, lines = 40): void {
+  if (!existsSync(logDir)) return;
+  for (const name of readdirSync(logDir).sort()) {
+    const text = readFileSync(join(logDir, name), 'utf8').trimEnd();
+    if (!text) continue;
+    console.log(`\n[test] last ${lines} lines of ${name}:`);
+    console.log(text.split('\n').slice(-lines).join('\n'));
+  }
 }
 
 process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));

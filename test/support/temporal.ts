@@ -1,5 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { freePort } from '../../scripts/services/service';
 import { startTemporal } from '../../scripts/services/temporal';
 
@@ -15,6 +18,7 @@ export interface TestTemporal {
  * private in-memory one, so a test file can also run alone.
  */
 export async function ensureTemporal(): Promise<TestTemporal> {
+  quietWorkerLogs();
   let address = process.env.OUTBOUND_TEMPORAL_ADDRESS;
   let stopServer: (() => Promise<void>) | undefined;
   if (!address) {
@@ -34,4 +38,29 @@ export async function ensureTemporal(): Promise<TestTemporal> {
       await stopServer?.();
     },
   };
+}
+
+let logsRouted = false;
+
+/**
+ * Sends the SDK's worker and activity logs to a file in the test log folder instead of the
+ * console, so a passing run prints one line per suite. Must run before the first native
+ * connection, which installs the default (console) runtime.
+ */
+function quietWorkerLogs(): void {
+  if (logsRouted) return;
+  logsRouted = true;
+  const dir = process.env.OUTBOUND_TEST_LOG_DIR ?? join(tmpdir(), 'outbound-test-logs');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `worker-${process.pid}.log`);
+  try {
+    Runtime.install({
+      logger: new DefaultLogger('INFO', ({ level, message, meta }) => {
+        appendFileSync(file, `${new Date().toISOString()} [${level}] ${message} ${meta ? JSON.stringify(meta) : ''}\n`);
+      }),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } },
+    });
+  } catch {
+    // A runtime already exists in this process (installed by the code under test): keep it.
+  }
 }

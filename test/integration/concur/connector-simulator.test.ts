@@ -152,9 +152,7 @@ test('faults: reset, 503s and throttling with Retry-After 0 never duplicate a us
   sim.setFaults({ errorRate: 0.2, seed: 7, pathPrefixes: ['/profile/identity/v4.1/Users'] });
   const b = await Promise.all([11, 12, 13, 14, 15].map((n) => c.ensureUser(person(n))));
   sim.setFaults({ rateLimitRps: 20, retryAfterSeconds: 0 });
-  const started = performance.now();
   const d = await Promise.all(Array.from({ length: 20 }, (_, i) => c.ensureUser(person(100 + i))));
-  console.log(`[concur connector] 20 creates under a 20 rps limit: ${Math.round(performance.now() - started)} ms, ${c.stats.throttled} throttled, rate now ${c.stats.rateLimitRps.toFixed(1)} rps`);
   const ids = [a, ...b, ...d].map((r) => r.id);
   expect(new Set(ids).size).toBe(26);
   expect(sim.users()).toHaveLength(26);
@@ -198,13 +196,10 @@ test('OAuth2: request token → code 16 geolocation → refresh rotation persist
   }
 });
 
-test('throughput: 300 creates through one connector (measured, reported in docs)', async () => {
+test('300 concurrent creates through one connector: two requests each, no duplicate', async () => {
   const c = connect({ maxConnections: 16 }, { maxRequestsPerSecond: 1000 });
-  const started = performance.now();
   await Promise.all(Array.from({ length: 300 }, (_, i) => c.ensureUser(person(1000 + i))));
-  const ms = performance.now() - started;
   expect(sim.users()).toHaveLength(300);
   // Two requests per create (lookup + POST).
   expect(c.stats.requests).toBe(600);
-  console.log(`[concur connector] 300 ensureUser against the simulator: ${Math.round(ms)} ms, ${Math.round((300 / ms) * 1000)} users/s`);
 });
