@@ -56,6 +56,16 @@ export function createProvisioningActivities(deps: ActivityDeps) {
       return { counts, outcome };
     },
 
+    /** A cycle workflow that failed leaves its row `running`: mark it failed with the typed reason. */
+    async recordCycleFailure(input: { channelId: string; cycleNo: number; reason: string; message: string }) {
+      const cycle = (await store.listCycles(input.channelId, 20)).find((c) => c.cycleNo === input.cycleNo);
+      if (cycle && cycle.outcome === 'running') {
+        await store.finishCycle(cycle.id, 'failed', cycle.counts);
+        await store.updateCycle(cycle.id, { error: `${input.reason}: ${input.message}`.slice(0, 1000) });
+      }
+      log.warn('cycle failed', { channelId: input.channelId, cycleNo: input.cycleNo, reason: input.reason, message: input.message });
+    },
+
     async retryUser(input: { channelId: string; guid: string; attempt: number }) {
       const result = await provisionSingleUser(deps, resources, input);
       if (result.outcome === 'retry') {
