@@ -1,6 +1,6 @@
 import { heartbeat, log } from '@temporalio/activity';
 import type { AuditEntry, PlanItem, ProvisionedUser } from '../store/state-store';
-import type { UserTarget } from '../targets/user-target';
+import type { LookedUpUser, UserTarget } from '../targets/user-target';
 import type { ActivityDeps } from './activity-deps';
 import { applyUserWrite, type UserWriteResult } from './apply-user';
 import type { ChannelResources } from './channel-resources';
@@ -54,12 +54,13 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
   };
 
   // One search per ~40 creates instead of one per user: link users that already exist in Concur.
-  const lookedUp = new Map<number, { existingId?: string }>();
+  const lookedUp = new Map<number, LookedUpUser>();
+  const linkByUserName = loaded.channel.linkByUserName;
   const creates = pending.filter((i) => i.action === 'create' && i.desired);
   if (creates.length > 1 && target.findExisting) {
     try {
-      const ids = await target.findExisting(creates.map((i) => i.desired!));
-      creates.forEach((item, n) => lookedUp.set(item.seq, { existingId: ids[n] }));
+      const found = await target.findExisting(creates.map((i) => i.desired!), { linkByUserName });
+      creates.forEach((item, n) => lookedUp.set(item.seq, found[n]));
     } catch {
       lookedUp.clear(); // fall back to one look-up per user
     }
@@ -83,6 +84,7 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
           cycleId: input.cycleId,
           lookedUp: lookedUp.get(item.seq),
           deferExtensions: Boolean(target.extensions),
+          linkByUserName,
         },
         { now: deps.now?.() ?? new Date(), timeoutMs: loaded.channel.timeoutMs },
       );

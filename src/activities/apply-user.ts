@@ -1,7 +1,7 @@
 import type { DesiredConcurUser } from '../domain/concur-user';
 import type { PlannedAction } from '../domain/plan/plan-user';
 import type { AuditEntry, ProvisionedUser } from '../store/state-store';
-import { TargetError, type UserTarget } from '../targets/user-target';
+import { TargetError, type LookedUpUser, type UserTarget } from '../targets/user-target';
 
 export interface UserWrite {
   channelId: string;
@@ -13,9 +13,11 @@ export interface UserWrite {
   concurId?: string;
   cycleId?: number;
   /** Result of a batched look-up just made for this create (undefined: not looked up). */
-  lookedUp?: { existingId?: string };
+  lookedUp?: LookedUpUser;
   /** Extension data (Spend/Travel) is submitted afterwards by the caller, in bulk. */
   deferExtensions?: boolean;
+  /** Channel opt-in (channel.linkByUserName). */
+  linkByUserName?: boolean;
 }
 
 export interface UserWriteResult {
@@ -60,7 +62,7 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
   try {
     let concurId = write.concurId;
     let status: ProvisionedUser['status'] = 'active';
-    const opts = { deferExtensions: write.deferExtensions };
+    const opts = { deferExtensions: write.deferExtensions, linkByUserName: write.linkByUserName };
     await withTimeout(
       (async () => {
         switch (write.action) {
