@@ -15,6 +15,8 @@ export interface PlanCycleResult {
   batches: number;
   /** Users Outbound managed before the cycle (for the removal guard's percentage). */
   managed: number;
+  /** A full read that returned no entry at all (the removal guard then always asks). */
+  emptyRead: boolean;
   guard: { maxRemovals: number; maxRemovalPercent: number };
   retry: { initialDelaySeconds: number; maxAttempts: number; breakerProbeSeconds: number };
   intervalSeconds: number;
@@ -133,6 +135,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     counts,
     batches,
     managed,
+    emptyRead: fullRead && counts.read === 0,
     guard: channel.guard,
     retry: channel.retry,
     intervalSeconds: channel.intervalSeconds,

@@ -6,7 +6,7 @@
 import { log } from '@temporalio/activity';
 import type { ActivationCheck, OnDemandInput, OnDemandResult } from '../workflows/messages';
 import type { CycleMode, CycleOutcome } from '../store/state-store';
-import type { ActivityDeps } from './activity-deps';
+import type { ActivityDeps, LoadedChannel } from './activity-deps';
 import { applyBatch } from './apply-batch';
 import { checkProvisions } from './check-provisions';
 import { ChannelResources } from './channel-resources';
@@ -123,6 +123,11 @@ export function createProvisioningActivities(deps: ActivityDeps) {
         if (!check.ok) {
           const isFilter = (check.setting ?? '').includes('location') || (check.setting ?? '').includes('source');
           checks.push({ name: isFilter ? 'source-filter' : 'datastore', ok: false, setting: check.setting, message: check.message ?? 'datastore check failed' });
+        } else if (check.sample === 0) {
+          // An empty scope is never a silent success: the channel would manage nobody.
+          const setting = emptyScopeSetting(loaded.channel);
+          checks.push({ name: 'datastore', ok: true, message: 'connected' });
+          checks.push({ name: 'source-filter', ok: false, setting, message: `0 entries in scope: check ${setting}${setting.endsWith('filter') ? '' : ' and channel.location.filter'}` });
         } else {
           checks.push({ name: 'datastore', ok: true, message: `connected; ${check.sample ?? 0} entries in scope` });
           const ex = loaded.channel.exclusion;
@@ -161,3 +166,13 @@ export function createProvisioningActivities(deps: ActivityDeps) {
 }
 
 export type ProvisioningActivities = ReturnType<typeof createProvisioningActivities>;
+
+/** The setting that most narrows a channel's scope, named when the scope is empty. */
+function emptyScopeSetting(channel: LoadedChannel['channel']): string {
+  if (channel.source.kind === 'ldap') {
+    if (channel.location.groupDn) return 'channel.location.groupDn';
+    if (channel.location.baseDn) return 'channel.location.baseDn';
+    return 'channel.location.filter';
+  }
+  return `channel.source.${channel.source.table ? 'table' : 'query'}`;
+}

@@ -98,7 +98,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
     return summary('planned', counts);
   }
 
-  const guardReason = removalGuardReason(plan.counts.disable + plan.counts.delete, plan.managed, plan.guard);
+  const guardReason = removalGuardReason(plan.counts.disable + plan.counts.delete, plan.managed, plan.guard, { emptyRead: plan.emptyRead });
   if (guardReason) {
     progress.phase = 'awaiting-approval';
     progress.guard = { removals: plan.counts.disable + plan.counts.delete, managed: plan.managed, limit: guardReason };

@@ -68,4 +68,9 @@ describe('removalGuardReason', () => {
     expect(removalGuardReason(11, 1000, guard)).toMatch(/exceed the limit of 10/);
     expect(removalGuardReason(5, 20, guard)).toMatch(/25.0% of 20/);
   });
+  it('holds a full read that found nothing whatever the limits', () => {
+    const open = { maxRemovals: 1_000_000, maxRemovalPercent: 100 };
+    expect(removalGuardReason(5, 5, open)).toBeUndefined();
+    expect(removalGuardReason(5, 5, open, { emptyRead: true })).toBe('the source returned no entries while 5 users are managed');
+  });
 });
