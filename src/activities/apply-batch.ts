@@ -18,6 +18,14 @@ export interface ApplyBatchResult {
   provisions: string[];
 }
 
+const extensionMode = (item: PlanItem): 'create' | 'update' => (item.action === 'create' ? 'create' : 'update');
+
+/** The item's write leaves Spend/Travel data for the target's asynchronous extension writer. */
+function hasExtensionWork(target: UserTarget, item: PlanItem): boolean {
+  if (!target.extensions || !item.desired || item.action === 'disable' || item.action === 'delete') return false;
+  return target.extensions.has(item.desired, extensionMode(item));
+}
+
 /** Ties an extension operation back to its plan item. */
 export const extensionRef = (cycleId: number, seq: number): string => `${cycleId}.${seq}`;
 
@@ -90,6 +98,9 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
       );
       if (result.outcome === 'connection-error') connectionError = result.message;
       if (result.outcome === 'succeeded' && result.concurId) item.concurId = result.concurId;
+      // A user with Spend/Travel work is done only once UPS confirms it: its hash is saved then
+      // (checkProvisions), so a provision never confirmed is sent again next cycle.
+      if (result.outcome === 'succeeded' && result.user && hasExtensionWork(target, item)) delete result.user.lastHash;
       outcomes.push({ item, result });
       if (outcomes.length >= FLUSH_EVERY) await flush();
     }
@@ -120,9 +131,8 @@ async function submitExtensions(deps: ActivityDeps, input: { channelId: string; 
   const writer = target.extensions;
   if (!writer) return [];
   const items = done
-    .filter((i) => i.outcome === 'succeeded' && i.desired && i.concurId && i.action !== 'disable' && i.action !== 'delete')
-    .map((i) => ({ item: i, mode: i.action === 'create' ? ('create' as const) : ('update' as const) }))
-    .filter(({ item, mode }) => writer.has(item.desired!, mode));
+    .filter((i) => i.outcome === 'succeeded' && i.concurId && hasExtensionWork(target, i))
+    .map((i) => ({ item: i, mode: extensionMode(i) }));
   if (items.length === 0) return [];
   try {
     return await writer.submit(items.map(({ item, mode }) => ({ ref: extensionRef(input.cycleId, item.seq), id: item.concurId!, desired: item.desired!, mode })));

@@ -485,7 +485,16 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
    */
   async resetChannel(channelId: string): Promise<void> {
     await this.db.transaction(async (trx) => {
-      await trx('provisioned_users').where({ channel_id: channelId }).delete();
+      // Links to Concur accounts are kept (never orphan an account Outbound manages): the next
+      // full cycle re-sends every linked user and removes those no longer in scope. Everything
+      // else about a user (hashes, failures, retries) is forgotten.
+      await trx('provisioned_users')
+        .where({ channel_id: channelId })
+        .where((w) => w.whereNull('concur_id').orWhereNotIn('status', ['active', 'disabled']))
+        .delete();
+      await trx('provisioned_users')
+        .where({ channel_id: channelId })
+        .update({ last_hash: null, failed_hash: null, attempts: 0, last_error_code: null, last_error: null, next_attempt_at: null, last_seen_cycle: null, updated_at: new Date() });
       await trx('plan_items')
         .whereIn('cycle_id', trx('cycles').select('id').where({ channel_id: channelId }))
         .delete();

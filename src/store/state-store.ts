@@ -195,7 +195,11 @@ export interface StateStore {
   /** Users whose last write failed (for the API and administrator retries). */
   listFailed(channelId: string, limit: number): Promise<ProvisionedUser[]>;
   countUsers(channelId: string): Promise<Record<UserStatus, number>>;
-  /** Forgets a channel's provisioner state (PingFederate's reset-all); config stays. */
+  /**
+   * Forgets a channel's provisioner state (PingFederate's reset-all): plan, watermark, hashes,
+   * failures. Links to Concur accounts (active or disabled users) are kept, so no account is
+   * orphaned; config, audit and the cycle counter stay.
+   */
   resetChannel(channelId: string): Promise<void>;
 
   // audit -------------------------------------------------------------------------------------
