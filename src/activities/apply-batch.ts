@@ -93,6 +93,7 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
           lookedUp: lookedUp.get(item.seq),
           deferExtensions: Boolean(target.extensions),
           linkByUserName,
+          holderOf: async (concurId) => (await store.getConcurIdHolders(input.channelId, [concurId])).get(concurId),
         },
         { now: deps.now?.() ?? new Date(), timeoutMs: loaded.channel.timeoutMs },
       );

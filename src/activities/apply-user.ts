@@ -18,6 +18,8 @@ export interface UserWrite {
   deferExtensions?: boolean;
   /** Channel opt-in (channel.linkByUserName). */
   linkByUserName?: boolean;
+  /** GUID of another entry of the channel already linked to this Concur id, if any. */
+  holderOf?: (concurId: string) => Promise<string | undefined>;
 }
 
 export interface UserWriteResult {
@@ -69,6 +71,11 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
           case 'create': {
             const desired = need(write.desired);
             const created = await target.create(desired, write.lookedUp, opts);
+            // Never two entries on one account: the entry already linked keeps it.
+            if (created.linked && write.holderOf) {
+              const holder = await write.holderOf(created.id);
+              if (holder && holder !== write.guid) throw new TargetError('data', 'userName: the Concur account found is already linked to another entry of this channel; not linked', 'ACCOUNT_CONFLICT');
+            }
             concurId = created.id;
             // A linked (pre-existing) user is brought to the desired state.
             if (created.linked) await target.update(created.id, desired, opts);

@@ -2,6 +2,7 @@ import { heartbeat, log } from '@temporalio/activity';
 import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
+import { losingClaims, USERNAME_CLAIM_CONFLICT, type UserNameClaim } from '../domain/plan/user-name-claims';
 import type { CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import type { ChannelResources } from './channel-resources';
@@ -58,6 +59,10 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     }
   };
 
+  // userName claims of this cycle's mapped entries (value-free keys), resolved after the read.
+  const claims: UserNameClaim[] = [];
+  const plannedCreates = new Map<string, { seq: number; status?: ProvisionedUser['status'] }>();
+
   // A dry run writes nothing, not even "seen" marks: it remembers GUIDs (ids only) in memory.
   const seenInDryRun = new Set<string>();
   const source = resources.openSource(loaded);
@@ -96,6 +101,9 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
             continue;
           }
           decision = planAfterMapping(mapped.hash, mapped.user.identity.active, existing);
+          const linked = Boolean(existing?.concurId) && (existing?.status === 'active' || existing?.status === 'disabled');
+          claims.push({ guid: entry.guid, key: stableHash(mapped.user.identity.userName.toLowerCase()).slice(0, 32), linked });
+          if (decision.kind === 'action' && decision.action === 'create') plannedCreates.set(entry.guid, { seq, status: existing?.status });
           add(items, entry.guid, decision, { desired: mapped.user, desiredHash: mapped.hash }, existing);
         } else {
           add(items, entry.guid, decision, {}, existing);
@@ -111,6 +119,17 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
   } finally {
     await source.close();
   }
+
+  // Two entries mapping to one userName: the planned creates that lose fail alone, unsent.
+  const losers = [...losingClaims(claims)].filter((guid) => plannedCreates.has(guid));
+  if (losers.length > 0) {
+    await store.recordPlanOutcomes(losers.map((guid) => ({ cycleId: input.cycleId, seq: plannedCreates.get(guid)!.seq, outcome: 'failed' as const, message: USERNAME_CLAIM_CONFLICT })));
+    if (!cycle.dryRun) {
+      await store.upsertUsers(losers.map((guid) => ({ channelId: input.channelId, guid, status: plannedCreates.get(guid)!.status ?? 'failed', lastErrorCode: 'USERNAME_CONFLICT', lastError: USERNAME_CLAIM_CONFLICT })));
+      await store.appendAudit(losers.map((guid) => ({ channelId: input.channelId, guid, cycleId: input.cycleId, at: now, action: 'create' as const, outcome: 'failed' as const, reason: 'userName claimed by another entry', message: USERNAME_CLAIM_CONFLICT })));
+    }
+  }
+  claims.length = 0;
 
   // After a full read, managed users the source no longer shows have left scope.
   if (fullRead) {

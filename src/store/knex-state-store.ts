@@ -385,6 +385,15 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     return result;
   }
 
+  async getConcurIdHolders(channelId: string, concurIds: string[]): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
+    for (const part of chunks([...new Set(concurIds)])) {
+      const rows = (await this.db('provisioned_users').where('channel_id', channelId).whereIn('status', ['active', 'disabled']).whereIn('concur_id', part).select('guid', 'concur_id')) as Array<{ guid: string; concur_id: string }>;
+      for (const row of rows) result.set(row.concur_id, row.guid);
+    }
+    return result;
+  }
+
   async getUser(channelId: string, guid: string): Promise<ProvisionedUser | undefined> {
     const row = (await this.db('provisioned_users').where({ channel_id: channelId, guid }).first()) as UserRow | undefined;
     return row ? userFromRow(row) : undefined;

@@ -176,6 +176,8 @@ export interface StateStore {
   // provisioner database --------------------------------------------------------------------
   /** Bulk lookup for one page of source entries. */
   getUsers(channelId: string, guids: string[]): Promise<Map<string, ProvisionedUser>>;
+  /** Which user of the channel (GUID) holds each of these Concur ids, among active/disabled users. */
+  getConcurIdHolders(channelId: string, concurIds: string[]): Promise<Map<string, string>>;
   getUser(channelId: string, guid: string): Promise<ProvisionedUser | undefined>;
   /**
    * Insert or update by (channelId, guid); unspecified fields keep their values. A field present

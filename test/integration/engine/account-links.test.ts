@@ -68,3 +68,34 @@ it('links only provable accounts; a userName held by another is a conflict, in c
   await expect(h.control.provisionNow(CH, person(1).guid)).resolves.toMatchObject({ outcome: 'failed' });
   expect(employeeNumber(simUsers().find((u) => u.id === other.id))).toBe('OTHER-1');
 }, 180_000);
+
+it('two entries mapping to one userName: planning fails all but one, by a rule that does not flip', async () => {
+  const shared = 'shared.mailbox@example.com';
+  const withMail = (n: number, mail: string) => person(n, { attributes: { ...person(n).attributes, mail: [mail] } });
+  const usersPosts = () => h.simulator.requests().filter((r) => r.method === 'POST' && /\/Users$/.test(r.path)).length;
+  h.directory.put(withMail(11, shared));
+  h.directory.put(withMail(10, shared));
+  const posts = usersPosts();
+  const first = await h.sync(CH, { mode: 'full' });
+  expect(first.counts).toMatchObject({ create: 2, succeeded: 1, failed: 1 });
+  // One create sent, none bound to collide; the GUID that sorts first got the account.
+  expect(usersPosts() - posts).toBe(1);
+  const holders = simUsers().filter((u) => u.userName === shared);
+  expect(holders).toHaveLength(1);
+  expect(employeeNumber(holders[0])).toBe('E00010');
+  const loser = await h.store.getUser(CH, person(11).guid);
+  expect(loser).toMatchObject({ status: 'failed', lastErrorCode: 'USERNAME_CONFLICT' });
+  expect(loser?.lastError).toMatch(/^userName: /);
+  expect(loser?.lastError).not.toContain(shared);
+
+  // An entry with a GUID sorting before the linked one's does not take it over, then or later.
+  h.directory.put(withMail(9, shared));
+  for (let i = 0; i < 2; i++) {
+    const again = await h.sync(CH, { mode: 'full' });
+    expect(again.counts.succeeded).toBe(0);
+    expect((await h.store.getUser(CH, person(10).guid))?.concurId).toBe(holders[0].id);
+    expect((await h.store.getUser(CH, person(9).guid))).toMatchObject({ status: 'failed', lastErrorCode: 'USERNAME_CONFLICT' });
+  }
+  expect(employeeNumber(simUsers().find((u) => u.id === holders[0].id))).toBe('E00010');
+  expect(usersPosts() - posts).toBe(1);
+}, 180_000);
