@@ -128,6 +128,8 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
       });
       // syncNow/reset callers are answered once the cycle workflow exists, so they can await it.
       channel.startedCycleNo = cycle.cycleNo;
+      // A stop that arrived while the cycle was being started has not reached it yet.
+      if (channel.stopRequested) await tellCycle((id) => getExternalWorkflowHandle(id).signal(cycleStopSignal));
       channel.endCycle(await child.result());
     } catch (err) {
       // A failed cycle never kills its channel: record why, show `error`, back off, go on.
