@@ -4,7 +4,9 @@ import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
 import { losingClaims, USERNAME_CLAIM_CONFLICT, type UserNameClaim } from '../domain/plan/user-name-claims';
 import type { CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
+import { DatastoreError } from '../datastores/datastore-error';
 import type { ActivityDeps } from './activity-deps';
+import { configError } from './activity-errors';
 import type { ChannelResources } from './channel-resources';
 import { zeroCounts } from './cycle-counts';
 
@@ -116,6 +118,11 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       if (page.watermark) watermark = page.watermark;
       heartbeat({ read: counts.read, planned: seq });
     }
+  } catch (err) {
+    // A source fault a retry cannot fix (bad base DN, filter, credentials) fails the cycle at once
+    // as a configuration error naming the setting; the channel shows it and tries again later.
+    if (err instanceof DatastoreError && !err.transient) throw configError(err.message, err);
+    throw err;
   } finally {
     await source.close();
   }

@@ -3,6 +3,7 @@
  * setting; a full read that suddenly finds nothing while the channel manages users is held by
  * the mass-change guard whatever its limits; and deactivation works even while a cycle waits.
  */
+import { LdapDatastoreError } from '../../../src/datastores/ldap-datastore-error';
 import { channelWorkflowId } from '../../../src/workflows/workflow-ids';
 import { EngineHarness, eventually } from '../../support/engine-harness';
 import { person } from '../../support/memory-source';
@@ -48,4 +49,33 @@ it('holds a full read that finds nothing whatever the limits, and deactivation e
   await expect(h.client.workflow.getHandle(workflowId).result()).resolves.toMatchObject({ outcome: 'rejected' });
   await expect(h.client.workflow.getHandle(channelWorkflowId(ch)).result()).resolves.toMatchObject({ stopped: true });
   expect(simUsers().filter((u) => u.active && /^user0000[1-5]@/.test(u.userName))).toHaveLength(5);
+}, 120_000);
+
+it('a source fault no retry can fix fails the cycle at once as config-error; the channel stays up and recovers', async () => {
+  const ch = `badsrc-${run}`;
+  h.directory.put(person(20));
+  await h.configure(ch);
+  h.directory.readError = new LdapDatastoreError('channel.location.baseDn', 'no such object', false);
+  const readsBefore = h.directory.reads.length;
+  try {
+    expect((await h.control.activate(ch)).ok).toBe(true);
+    const failed = await eventually('the channel in error', async () => {
+      const s = await h.control.status(ch);
+      return s.phase === 'error' ? s : undefined;
+    }, 60_000);
+    expect(failed.lastFailure).toMatchObject({ reason: 'config-error', type: 'ConfigError', message: 'channel.location.baseDn: no such object' });
+    expect(h.directory.reads.length - readsBefore).toBe(1); // not retried
+  } finally {
+    h.directory.readError = undefined;
+  }
+  const summary = await h.sync(ch);
+  expect(summary.outcome).toBe('succeeded');
+  // The channel records the cycle's end right after the cycle returns.
+  const after = await eventually('the error cleared', async () => {
+    const s = await h.control.status(ch);
+    return s.lastCycle?.cycleNo === summary.cycleNo ? s : undefined;
+  });
+  expect(after.lastFailure).toBeUndefined();
+  expect(after.phase).not.toBe('error');
+  await h.control.deactivate(ch);
 }, 120_000);
