@@ -1,6 +1,6 @@
 import { heartbeat, log } from '@temporalio/activity';
 import type { AuditEntry, PlanItem, ProvisionedUser } from '../store/state-store';
-import type { UserTarget } from '../targets/user-target';
+import type { LookedUpUser, UserTarget } from '../targets/user-target';
 import type { ActivityDeps } from './activity-deps';
 import { applyUserWrite, type UserWriteResult } from './apply-user';
 import type { ChannelResources } from './channel-resources';
@@ -16,6 +16,14 @@ export interface ApplyBatchResult {
   connectionError?: string;
   /** Asynchronous extension provisions (UPS) submitted for this batch; the cycle awaits them. */
   provisions: string[];
+}
+
+const extensionMode = (item: PlanItem): 'create' | 'update' => (item.action === 'create' ? 'create' : 'update');
+
+/** The item's write leaves Spend/Travel data for the target's asynchronous extension writer. */
+function hasExtensionWork(target: UserTarget, item: PlanItem): boolean {
+  if (!target.extensions || !item.desired || item.action === 'disable' || item.action === 'delete') return false;
+  return target.extensions.has(item.desired, extensionMode(item));
 }
 
 /** Ties an extension operation back to its plan item. */
@@ -54,12 +62,13 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
   };
 
   // One search per ~40 creates instead of one per user: link users that already exist in Concur.
-  const lookedUp = new Map<number, { existingId?: string }>();
+  const lookedUp = new Map<number, LookedUpUser>();
+  const linkByUserName = loaded.channel.linkByUserName;
   const creates = pending.filter((i) => i.action === 'create' && i.desired);
   if (creates.length > 1 && target.findExisting) {
     try {
-      const ids = await target.findExisting(creates.map((i) => i.desired!));
-      creates.forEach((item, n) => lookedUp.set(item.seq, { existingId: ids[n] }));
+      const found = await target.findExisting(creates.map((i) => i.desired!), { linkByUserName });
+      creates.forEach((item, n) => lookedUp.set(item.seq, found[n]));
     } catch {
       lookedUp.clear(); // fall back to one look-up per user
     }
@@ -83,11 +92,16 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
           cycleId: input.cycleId,
           lookedUp: lookedUp.get(item.seq),
           deferExtensions: Boolean(target.extensions),
+          linkByUserName,
+          holderOf: async (concurId) => (await store.getConcurIdHolders(input.channelId, [concurId])).get(concurId),
         },
         { now: deps.now?.() ?? new Date(), timeoutMs: loaded.channel.timeoutMs },
       );
       if (result.outcome === 'connection-error') connectionError = result.message;
       if (result.outcome === 'succeeded' && result.concurId) item.concurId = result.concurId;
+      // A user with Spend/Travel work is done only once UPS confirms it: its hash is saved then
+      // (checkProvisions), so a provision never confirmed is sent again next cycle.
+      if (result.outcome === 'succeeded' && result.user && hasExtensionWork(target, item)) delete result.user.lastHash;
       outcomes.push({ item, result });
       if (outcomes.length >= FLUSH_EVERY) await flush();
     }
@@ -118,9 +132,8 @@ async function submitExtensions(deps: ActivityDeps, input: { channelId: string; 
   const writer = target.extensions;
   if (!writer) return [];
   const items = done
-    .filter((i) => i.outcome === 'succeeded' && i.desired && i.concurId && i.action !== 'disable' && i.action !== 'delete')
-    .map((i) => ({ item: i, mode: i.action === 'create' ? ('create' as const) : ('update' as const) }))
-    .filter(({ item, mode }) => writer.has(item.desired!, mode));
+    .filter((i) => i.outcome === 'succeeded' && i.concurId && hasExtensionWork(target, i))
+    .map((i) => ({ item: i, mode: extensionMode(i) }));
   if (items.length === 0) return [];
   try {
     return await writer.submit(items.map(({ item, mode }) => ({ ref: extensionRef(input.cycleId, item.seq), id: item.concurId!, desired: item.desired!, mode })));

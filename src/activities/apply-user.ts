@@ -1,7 +1,7 @@
 import type { DesiredConcurUser } from '../domain/concur-user';
 import type { PlannedAction } from '../domain/plan/plan-user';
 import type { AuditEntry, ProvisionedUser } from '../store/state-store';
-import { TargetError, type UserTarget } from '../targets/user-target';
+import { TargetError, type LookedUpUser, type UserTarget } from '../targets/user-target';
 
 export interface UserWrite {
   channelId: string;
@@ -13,9 +13,13 @@ export interface UserWrite {
   concurId?: string;
   cycleId?: number;
   /** Result of a batched look-up just made for this create (undefined: not looked up). */
-  lookedUp?: { existingId?: string };
+  lookedUp?: LookedUpUser;
   /** Extension data (Spend/Travel) is submitted afterwards by the caller, in bulk. */
   deferExtensions?: boolean;
+  /** Channel opt-in (channel.linkByUserName). */
+  linkByUserName?: boolean;
+  /** GUID of another entry of the channel already linked to this Concur id, if any. */
+  holderOf?: (concurId: string) => Promise<string | undefined>;
 }
 
 export interface UserWriteResult {
@@ -60,13 +64,18 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
   try {
     let concurId = write.concurId;
     let status: ProvisionedUser['status'] = 'active';
-    const opts = { deferExtensions: write.deferExtensions };
+    const opts = { deferExtensions: write.deferExtensions, linkByUserName: write.linkByUserName };
     await withTimeout(
       (async () => {
         switch (write.action) {
           case 'create': {
             const desired = need(write.desired);
             const created = await target.create(desired, write.lookedUp, opts);
+            // Never two entries on one account: the entry already linked keeps it.
+            if (created.linked && write.holderOf) {
+              const holder = await write.holderOf(created.id);
+              if (holder && holder !== write.guid) throw new TargetError('data', 'userName: the Concur account found is already linked to another entry of this channel; not linked', 'ACCOUNT_CONFLICT');
+            }
             concurId = created.id;
             // A linked (pre-existing) user is brought to the desired state.
             if (created.linked) await target.update(created.id, desired, opts);

@@ -21,6 +21,7 @@ export async function checkProvisions(deps: ActivityDeps, resources: ChannelReso
   if (!target.extensions) return { pending: [], failed: 0 };
   const pending: string[] = [];
   const failures: Array<{ seq: number; transient: boolean; message: string }> = [];
+  const confirmed: number[] = [];
   for (const id of input.provisionIds) {
     const result = await target.extensions.check(id);
     if (!result.done) {
@@ -29,15 +30,21 @@ export async function checkProvisions(deps: ActivityDeps, resources: ChannelReso
     }
     for (const o of result.outcomes) {
       const [cycle, seq] = o.ref.split('.').map(Number);
-      if (!o.ok && cycle === input.cycleId && Number.isInteger(seq)) failures.push({ seq, transient: Boolean(o.transient), message: o.message ?? 'extension failed' });
+      if (cycle !== input.cycleId || !Number.isInteger(seq)) continue;
+      if (o.ok) confirmed.push(seq);
+      else failures.push({ seq, transient: Boolean(o.transient), message: o.message ?? 'extension failed' });
     }
   }
-  if (failures.length === 0) return { pending, failed: 0 };
+  if (failures.length === 0 && confirmed.length === 0) return { pending, failed: 0 };
 
   const bySeq = new Map<number, PlanItem>();
-  for (const batchNo of new Set(failures.map((f) => Math.floor(f.seq / BATCH_SIZE)))) {
+  for (const batchNo of new Set([...failures, ...confirmed.map((seq) => ({ seq }))].map((f) => Math.floor(f.seq / BATCH_SIZE)))) {
     for (const item of await store.getPlanBatch(input.cycleId, batchNo)) bySeq.set(item.seq, item);
   }
+  // Confirmed: the user is now fully in the desired state; only now is its hash saved.
+  const done = confirmed.map((seq) => bySeq.get(seq)).filter((i): i is PlanItem => Boolean(i?.desiredHash) && i?.outcome === 'succeeded');
+  if (done.length) await store.upsertUsers(done.map((i) => ({ channelId: input.channelId, guid: i.guid, lastHash: i.desiredHash })));
+  if (failures.length === 0) return { pending, failed: 0 };
   const now = deps.now?.() ?? new Date();
   const users: ProvisionedUserPatch[] = [];
   const audit: AuditEntry[] = [];

@@ -2,8 +2,11 @@ import { heartbeat, log } from '@temporalio/activity';
 import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
+import { losingClaims, USERNAME_CLAIM_CONFLICT, type UserNameClaim } from '../domain/plan/user-name-claims';
 import type { CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
+import { DatastoreError } from '../datastores/datastore-error';
 import type { ActivityDeps } from './activity-deps';
+import { configError } from './activity-errors';
 import type { ChannelResources } from './channel-resources';
 import { zeroCounts } from './cycle-counts';
 
@@ -15,6 +18,8 @@ export interface PlanCycleResult {
   batches: number;
   /** Users Outbound managed before the cycle (for the removal guard's percentage). */
   managed: number;
+  /** A full read that returned no entry at all (the removal guard then always asks). */
+  emptyRead: boolean;
   guard: { maxRemovals: number; maxRemovalPercent: number };
   retry: { initialDelaySeconds: number; maxAttempts: number; breakerProbeSeconds: number };
   intervalSeconds: number;
@@ -56,6 +61,10 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     }
   };
 
+  // userName claims of this cycle's mapped entries (value-free keys), resolved after the read.
+  const claims: UserNameClaim[] = [];
+  const plannedCreates = new Map<string, { seq: number; status?: ProvisionedUser['status'] }>();
+
   // A dry run writes nothing, not even "seen" marks: it remembers GUIDs (ids only) in memory.
   const seenInDryRun = new Set<string>();
   const source = resources.openSource(loaded);
@@ -94,6 +103,9 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
             continue;
           }
           decision = planAfterMapping(mapped.hash, mapped.user.identity.active, existing);
+          const linked = Boolean(existing?.concurId) && (existing?.status === 'active' || existing?.status === 'disabled');
+          claims.push({ guid: entry.guid, key: stableHash(mapped.user.identity.userName.toLowerCase()).slice(0, 32), linked });
+          if (decision.kind === 'action' && decision.action === 'create') plannedCreates.set(entry.guid, { seq, status: existing?.status });
           add(items, entry.guid, decision, { desired: mapped.user, desiredHash: mapped.hash }, existing);
         } else {
           add(items, entry.guid, decision, {}, existing);
@@ -106,9 +118,25 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       if (page.watermark) watermark = page.watermark;
       heartbeat({ read: counts.read, planned: seq });
     }
+  } catch (err) {
+    // A source fault a retry cannot fix (bad base DN, filter, credentials) fails the cycle at once
+    // as a configuration error naming the setting; the channel shows it and tries again later.
+    if (err instanceof DatastoreError && !err.transient) throw configError(err.message, err);
+    throw err;
   } finally {
     await source.close();
   }
+
+  // Two entries mapping to one userName: the planned creates that lose fail alone, unsent.
+  const losers = [...losingClaims(claims)].filter((guid) => plannedCreates.has(guid));
+  if (losers.length > 0) {
+    await store.recordPlanOutcomes(losers.map((guid) => ({ cycleId: input.cycleId, seq: plannedCreates.get(guid)!.seq, outcome: 'failed' as const, message: USERNAME_CLAIM_CONFLICT })));
+    if (!cycle.dryRun) {
+      await store.upsertUsers(losers.map((guid) => ({ channelId: input.channelId, guid, status: plannedCreates.get(guid)!.status ?? 'failed', lastErrorCode: 'USERNAME_CONFLICT', lastError: USERNAME_CLAIM_CONFLICT })));
+      await store.appendAudit(losers.map((guid) => ({ channelId: input.channelId, guid, cycleId: input.cycleId, at: now, action: 'create' as const, outcome: 'failed' as const, reason: 'userName claimed by another entry', message: USERNAME_CLAIM_CONFLICT })));
+    }
+  }
+  claims.length = 0;
 
   // After a full read, managed users the source no longer shows have left scope.
   if (fullRead) {
@@ -133,6 +161,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     counts,
     batches,
     managed,
+    emptyRead: fullRead && counts.read === 0,
     guard: channel.guard,
     retry: channel.retry,
     intervalSeconds: channel.intervalSeconds,

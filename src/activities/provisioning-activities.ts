@@ -6,7 +6,7 @@
 import { log } from '@temporalio/activity';
 import type { ActivationCheck, OnDemandInput, OnDemandResult } from '../workflows/messages';
 import type { CycleMode, CycleOutcome } from '../store/state-store';
-import type { ActivityDeps } from './activity-deps';
+import type { ActivityDeps, LoadedChannel } from './activity-deps';
 import { applyBatch } from './apply-batch';
 import { checkProvisions } from './check-provisions';
 import { ChannelResources } from './channel-resources';
@@ -54,6 +54,16 @@ export function createProvisioningActivities(deps: ActivityDeps) {
       await store.finishCycle(input.cycleId, outcome, counts);
       log.info('cycle finished', { channelId: cycle.channelId, cycleNo: cycle.cycleNo, outcome, ...counts });
       return { counts, outcome };
+    },
+
+    /** A cycle workflow that failed leaves its row `running`: mark it failed with the typed reason. */
+    async recordCycleFailure(input: { channelId: string; cycleNo: number; reason: string; message: string }) {
+      const cycle = (await store.listCycles(input.channelId, 20)).find((c) => c.cycleNo === input.cycleNo);
+      if (cycle && cycle.outcome === 'running') {
+        await store.finishCycle(cycle.id, 'failed', cycle.counts);
+        await store.updateCycle(cycle.id, { error: `${input.reason}: ${input.message}`.slice(0, 1000) });
+      }
+      log.warn('cycle failed', { channelId: input.channelId, cycleNo: input.cycleNo, reason: input.reason, message: input.message });
     },
 
     async retryUser(input: { channelId: string; guid: string; attempt: number }) {
@@ -113,6 +123,11 @@ export function createProvisioningActivities(deps: ActivityDeps) {
         if (!check.ok) {
           const isFilter = (check.setting ?? '').includes('location') || (check.setting ?? '').includes('source');
           checks.push({ name: isFilter ? 'source-filter' : 'datastore', ok: false, setting: check.setting, message: check.message ?? 'datastore check failed' });
+        } else if (check.sample === 0) {
+          // An empty scope is never a silent success: the channel would manage nobody.
+          const setting = emptyScopeSetting(loaded.channel);
+          checks.push({ name: 'datastore', ok: true, message: 'connected' });
+          checks.push({ name: 'source-filter', ok: false, setting, message: `0 entries in scope: check ${setting}${setting.endsWith('filter') ? '' : ' and channel.location.filter'}` });
         } else {
           checks.push({ name: 'datastore', ok: true, message: `connected; ${check.sample ?? 0} entries in scope` });
           const ex = loaded.channel.exclusion;
@@ -151,3 +166,13 @@ export function createProvisioningActivities(deps: ActivityDeps) {
 }
 
 export type ProvisioningActivities = ReturnType<typeof createProvisioningActivities>;
+
+/** The setting that most narrows a channel's scope, named when the scope is empty. */
+function emptyScopeSetting(channel: LoadedChannel['channel']): string {
+  if (channel.source.kind === 'ldap') {
+    if (channel.location.groupDn) return 'channel.location.groupDn';
+    if (channel.location.baseDn) return 'channel.location.baseDn';
+    return 'channel.location.filter';
+  }
+  return `channel.source.${channel.source.table ? 'table' : 'query'}`;
+}

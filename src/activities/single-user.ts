@@ -68,7 +68,7 @@ export async function provisionSingleUser(
 
   const result: UserWriteResult = await applyUserWrite(
     target,
-    { channelId: input.channelId, guid: input.guid, action: decision.action, reason: decision.reason, desired, desiredHash, concurId: existing?.concurId, cycleId: input.cycleId },
+    { channelId: input.channelId, guid: input.guid, action: decision.action, reason: decision.reason, desired, desiredHash, concurId: existing?.concurId, cycleId: input.cycleId, linkByUserName: channel.linkByUserName, holderOf: async (concurId) => (await store.getConcurIdHolders(input.channelId, [concurId])).get(concurId) },
     { now, timeoutMs: channel.timeoutMs },
   );
   if (result.user) await store.upsertUser(result.user);

@@ -53,13 +53,19 @@ export class ChannelControl {
     return this.client.workflow.getHandle(channelWorkflowId(channelId));
   }
 
+  /**
+   * Idempotent: a second activation while one is still running attaches to it (Temporal's
+   * workflow-id conflict policy USE_EXISTING) and gets the same result, never an error.
+   */
   async activate(channelId: string): Promise<ActivationResult> {
-    return this.client.workflow.execute('activationWorkflow', {
+    const handle = await this.client.workflow.start('activationWorkflow', {
       taskQueue: this.taskQueue,
       workflowId: activationWorkflowId(channelId),
+      workflowIdConflictPolicy: 'USE_EXISTING',
       args: [{ channelId }],
       typedSearchAttributes: [{ key: OutboundChannel, value: channelId }],
     });
+    return (await handle.result()) as ActivationResult;
   }
 
   async deactivate(channelId: string): Promise<void> {

@@ -385,6 +385,15 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     return result;
   }
 
+  async getConcurIdHolders(channelId: string, concurIds: string[]): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
+    for (const part of chunks([...new Set(concurIds)])) {
+      const rows = (await this.db('provisioned_users').where('channel_id', channelId).whereIn('status', ['active', 'disabled']).whereIn('concur_id', part).select('guid', 'concur_id')) as Array<{ guid: string; concur_id: string }>;
+      for (const row of rows) result.set(row.concur_id, row.guid);
+    }
+    return result;
+  }
+
   async getUser(channelId: string, guid: string): Promise<ProvisionedUser | undefined> {
     const row = (await this.db('provisioned_users').where({ channel_id: channelId, guid }).first()) as UserRow | undefined;
     return row ? userFromRow(row) : undefined;
@@ -485,7 +494,16 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
    */
   async resetChannel(channelId: string): Promise<void> {
     await this.db.transaction(async (trx) => {
-      await trx('provisioned_users').where({ channel_id: channelId }).delete();
+      // Links to Concur accounts are kept (never orphan an account Outbound manages): the next
+      // full cycle re-sends every linked user and removes those no longer in scope. Everything
+      // else about a user (hashes, failures, retries) is forgotten.
+      await trx('provisioned_users')
+        .where({ channel_id: channelId })
+        .where((w) => w.whereNull('concur_id').orWhereNotIn('status', ['active', 'disabled']))
+        .delete();
+      await trx('provisioned_users')
+        .where({ channel_id: channelId })
+        .update({ last_hash: null, failed_hash: null, attempts: 0, last_error_code: null, last_error: null, next_attempt_at: null, last_seen_cycle: null, updated_at: new Date() });
       await trx('plan_items')
         .whereIn('cycle_id', trx('cycles').select('id').where({ channel_id: channelId }))
         .delete();

@@ -176,6 +176,8 @@ export interface StateStore {
   // provisioner database --------------------------------------------------------------------
   /** Bulk lookup for one page of source entries. */
   getUsers(channelId: string, guids: string[]): Promise<Map<string, ProvisionedUser>>;
+  /** Which user of the channel (GUID) holds each of these Concur ids, among active/disabled users. */
+  getConcurIdHolders(channelId: string, concurIds: string[]): Promise<Map<string, string>>;
   getUser(channelId: string, guid: string): Promise<ProvisionedUser | undefined>;
   /**
    * Insert or update by (channelId, guid); unspecified fields keep their values. A field present
@@ -195,7 +197,11 @@ export interface StateStore {
   /** Users whose last write failed (for the API and administrator retries). */
   listFailed(channelId: string, limit: number): Promise<ProvisionedUser[]>;
   countUsers(channelId: string): Promise<Record<UserStatus, number>>;
-  /** Forgets a channel's provisioner state (PingFederate's reset-all); config stays. */
+  /**
+   * Forgets a channel's provisioner state (PingFederate's reset-all): plan, watermark, hashes,
+   * failures. Links to Concur accounts (active or disabled users) are kept, so no account is
+   * orphaned; config, audit and the cycle counter stay.
+   */
   resetChannel(channelId: string): Promise<void>;
 
   // audit -------------------------------------------------------------------------------------

@@ -8,12 +8,13 @@ export interface UserTarget {
   /** Side-effect-free credential check. */
   verify(): Promise<{ ok: true } | { ok: false; reason: string; message: string }>;
   /**
-   * Creates the user, or links an existing one (same employeeNumber/userName); never duplicates.
+   * Creates the user, or links an existing one that is provably this user (same employeeNumber or
+   * externalId); never duplicates, never takes over someone else's account (a `data` conflict).
    * `lookedUp` passes the result of a just-made `findExisting`, saving the per-user look-up.
    */
-  create(desired: DesiredConcurUser, lookedUp?: { existingId?: string }, options?: WriteOptions): Promise<{ id: string; linked: boolean }>;
-  /** Optional batched look-up before creates: for each user, the id of a matching target user. */
-  findExisting?(desired: DesiredConcurUser[]): Promise<Array<string | undefined>>;
+  create(desired: DesiredConcurUser, lookedUp?: LookedUpUser, options?: WriteOptions): Promise<{ id: string; linked: boolean }>;
+  /** Optional batched look-up before creates: for each user, the account to link or the conflict. */
+  findExisting?(desired: DesiredConcurUser[], options?: Pick<WriteOptions, 'linkByUserName'>): Promise<LookedUpUser[]>;
   update(id: string, desired: DesiredConcurUser, options?: WriteOptions): Promise<void>;
   disable(id: string, at: Date): Promise<void>;
   reactivate(id: string, desired: DesiredConcurUser, options?: WriteOptions): Promise<void>;
@@ -26,6 +27,14 @@ export interface UserTarget {
 export interface WriteOptions {
   /** Leave extension data to `extensions.submit` (the engine awaits it with durable timers). */
   deferExtensions?: boolean;
+  /** Channel opt-in: link an account found by userName alone when it has no employeeNumber. */
+  linkByUserName?: boolean;
+}
+
+/** A batched look-up's answer for one user: the account to link, or why none may be. */
+export interface LookedUpUser {
+  existingId?: string;
+  conflict?: string;
 }
 
 /**

@@ -2,6 +2,7 @@
  * The channel's state and decisions, as a plain class (no Temporal calls), so the workflow reads
  * as a story and the rules can be unit-tested in milliseconds.
  */
+import type { CycleFailure } from './cycle-failure';
 import type { ChannelCarriedState, ChannelPhase, ChannelStatus, CycleSummary, SyncRequest } from './messages';
 import type { CycleMode } from '../store/state-store';
 
@@ -74,7 +75,7 @@ export class ChannelEntity {
   /** Full reconcile on the first cycle, every N cycles, on request, and after a reset. */
   nextMode(): CycleMode {
     if (this.state.pendingSync?.mode) return this.state.pendingSync.mode;
-    if (this.state.lastFullCycleNo === 0) return 'full';
+    if (this.state.lastFullCycleNo === 0 || this.state.fullOwed) return 'full';
     return this.state.nextCycleNo - this.state.lastFullCycleNo >= this.state.fullReconcileEvery ? 'full' : 'incremental';
   }
 
@@ -93,19 +94,38 @@ export class ChannelEntity {
     this.state.intervalSeconds = summary.intervalSeconds;
     this.state.fullReconcileEvery = summary.fullReconcileEvery;
     this.state.cyclesThisRun = (this.state.cyclesThisRun ?? 0) + 1;
+    if (summary.outcome !== 'planned' && summary.outcome !== 'rejected') this.state.fullOwed = undefined;
+    this.state.lastFailure = undefined;
     this.current = undefined;
     this.phase = this.state.paused ? 'paused' : 'idle';
+  }
+
+  /** A cycle that failed (or could not start): remember why; the channel backs off and goes on. */
+  failCycle(cycleNo: number, failure: CycleFailure, at: string): void {
+    const mode = this.current?.mode;
+    if (mode === 'full' && !this.current?.dryRun) this.state.fullOwed = true;
+    this.state.lastFailure = { cycleNo, ...failure, at, consecutiveFailures: (this.state.lastFailure?.consecutiveFailures ?? 0) + 1 };
+    this.state.cyclesThisRun = (this.state.cyclesThisRun ?? 0) + 1;
+    this.current = undefined;
+    this.phase = 'error';
+  }
+
+  /** The phase between cycles: paused wins, then a failure, else idle. */
+  restingPhase(): ChannelPhase {
+    if (this.state.paused) return 'paused';
+    return this.state.lastFailure ? 'error' : 'idle';
   }
 
   status(): ChannelStatus {
     return {
       channelId: this.channelId,
-      phase: this.state.paused && this.phase === 'idle' ? 'paused' : this.phase,
+      phase: this.state.paused && (this.phase === 'idle' || this.phase === 'error') ? 'paused' : this.phase,
       paused: this.state.paused,
       currentCycle: this.current,
       lastCycle: this.state.lastCycle,
       nextCycleNo: this.state.nextCycleNo,
       nextCycleAt: this.current ? undefined : this.nextCycleAt,
+      lastFailure: this.state.lastFailure,
     };
   }
 }

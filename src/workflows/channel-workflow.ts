@@ -17,11 +17,13 @@ import {
 import { ErrorTypes } from '../domain/error-types';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import { ChannelEntity } from './channel-entity';
+import { classifyCycleFailure, failureBackoffMs } from './cycle-failure';
 import { cycleWorkflow } from './cycle-workflow';
 import {
   approveSignal,
   cycleDecisionSignal,
   cyclePauseSignal,
+  cycleStopSignal,
   pauseSignal,
   rejectSignal,
   resetUpdate,
@@ -37,6 +39,11 @@ import { cycleWorkflowId } from './workflow-ids';
 const { loadChannelRuntime, resetChannelState } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '30s', nonRetryableErrorTypes: [ErrorTypes.ChannelNotFound] },
+});
+// Bounded: the store may be what is down; the failure is already in the channel's status.
+const { recordCycleFailure } = proxyActivities<ProvisioningActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 3 },
 });
 
 const CYCLES_PER_RUN = 50;
@@ -70,7 +77,12 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
     setState(channel.current ? 'running' : 'idle');
     await setCyclePaused(false);
   });
-  setHandler(stopSignal, () => void (channel.stopRequested = true));
+  // Deactivation works in every state: a running cycle is told to stop between batches and to
+  // leave a guard wait or an open breaker, so the channel never waits on it indefinitely.
+  setHandler(stopSignal, async () => {
+    channel.stopRequested = true;
+    await tellCycle((id) => getExternalWorkflowHandle(id).signal(cycleStopSignal));
+  });
   setHandler(approveSignal, ({ cycleNo }) => decideCycle(cycleNo, true));
   setHandler(rejectSignal, ({ cycleNo }) => decideCycle(cycleNo, false));
   setHandler(syncNowUpdate, async (request) => {
@@ -95,34 +107,49 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
   let cyclesThisRun = 0;
   for (;;) {
     // Paused channels start no cycle; a syncNow still waits for resume.
-    channel.phase = channel.paused ? 'paused' : 'idle';
+    channel.phase = channel.restingPhase();
     setState(channel.phase);
     await condition(() => !channel.paused || channel.stopRequested);
     if (channel.stopRequested) break;
 
-    if (channel.state.resetRequested) {
-      await resetChannelState({ channelId: input.channelId });
-      channel.state.resetRequested = false;
-    }
     const workflowId = cycleWorkflowId(input.channelId, channel.state.nextCycleNo);
     const cycle = channel.beginCycle(workflowId);
     setState('running');
-    const child = await startChild(cycleWorkflow, {
-      workflowId,
-      args: [{ channelId: input.channelId, ...cycle, paused: channel.paused }],
-      typedSearchAttributes: [{ key: OutboundChannel, value: input.channelId }],
-      staticSummary: `${cycle.mode}${cycle.dryRun ? ' dry-run' : ''} cycle ${cycle.cycleNo} of channel ${input.channelId}`,
-    });
-    // syncNow/reset callers are answered once the cycle workflow exists, so they can await it.
-    channel.startedCycleNo = cycle.cycleNo;
-    const summary = await child.result();
-    channel.endCycle(summary);
+    try {
+      if (channel.state.resetRequested) {
+        await resetChannelState({ channelId: input.channelId });
+        channel.state.resetRequested = false;
+      }
+      const child = await startChild(cycleWorkflow, {
+        workflowId,
+        args: [{ channelId: input.channelId, ...cycle, paused: channel.paused }],
+        typedSearchAttributes: [{ key: OutboundChannel, value: input.channelId }],
+        staticSummary: `${cycle.mode}${cycle.dryRun ? ' dry-run' : ''} cycle ${cycle.cycleNo} of channel ${input.channelId}`,
+      });
+      // syncNow/reset callers are answered once the cycle workflow exists, so they can await it.
+      channel.startedCycleNo = cycle.cycleNo;
+      // A stop that arrived while the cycle was being started has not reached it yet.
+      if (channel.stopRequested) await tellCycle((id) => getExternalWorkflowHandle(id).signal(cycleStopSignal));
+      channel.endCycle(await child.result());
+    } catch (err) {
+      // A failed cycle never kills its channel: record why, show `error`, back off, go on.
+      const failure = classifyCycleFailure(err);
+      channel.startedCycleNo = cycle.cycleNo;
+      channel.failCycle(cycle.cycleNo, failure, new Date().toISOString());
+      log.warn('cycle failed; the channel backs off and tries again', { channelId: input.channelId, cycleNo: cycle.cycleNo, reason: failure.reason, type: failure.type });
+      try {
+        await recordCycleFailure({ channelId: input.channelId, cycleNo: cycle.cycleNo, reason: failure.reason, message: failure.message });
+      } catch {
+        log.warn('could not record the failed cycle in the store', { channelId: input.channelId, cycleNo: cycle.cycleNo });
+      }
+    }
     cyclesThisRun++;
 
     if (channel.stopRequested) break;
-    const waitMs = channel.state.intervalSeconds * 1000;
+    const failures = channel.state.lastFailure?.consecutiveFailures ?? 0;
+    const waitMs = failures > 0 ? failureBackoffMs(channel.state.intervalSeconds, failures) : channel.state.intervalSeconds * 1000;
     channel.nextCycleAt = new Date(Date.now() + waitMs).toISOString();
-    channel.phase = channel.paused ? 'paused' : 'idle';
+    channel.phase = channel.restingPhase();
     setState(channel.phase);
     await condition(() => channel.syncPending || channel.stopRequested, waitMs);
     channel.nextCycleAt = undefined;

@@ -6,7 +6,6 @@ import {
   condition,
   proxyActivities,
   setHandler,
-  sleep,
   startChild,
   ParentClosePolicy,
   log,
@@ -20,6 +19,7 @@ import {
   cycleDecisionSignal,
   cyclePauseSignal,
   cycleProgressQuery,
+  cycleStopSignal,
   type CycleProgress,
   type CycleSummary,
   type CycleWorkflowInput,
@@ -28,10 +28,17 @@ import { OutboundCycleOutcome } from './search-attributes';
 import { userRetryWorkflowId } from './workflow-ids';
 import { userRetryWorkflow } from './user-retry-workflow';
 
-const { beginCycle, planCycle, finishCycle } = proxyActivities<ProvisioningActivities>({
+const { beginCycle, finishCycle } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '30 minutes',
   heartbeatTimeout: '15 seconds',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: CONFIG_FAILURES },
+});
+// A source that stays down fails the cycle within about a minute; the channel then shows `error`
+// and tries again with its own back-off, instead of this cycle retrying for many minutes.
+const { planCycle } = proxyActivities<ProvisioningActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '15 seconds',
+  retry: { initialInterval: '1s', maximumInterval: '10s', maximumAttempts: 5, nonRetryableErrorTypes: CONFIG_FAILURES },
 });
 const { applyBatch } = proxyActivities<ProvisioningActivities>({
   startToCloseTimeout: '15 minutes',
@@ -60,7 +67,9 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
   const progress: CycleProgress = { phase: 'planning', batches: 0, batchesDone: 0 };
   let paused = input.paused ?? false;
   let decision: boolean | undefined;
+  let stopping = false;
   setHandler(cycleProgressQuery, () => progress);
+  setHandler(cycleStopSignal, () => void (stopping = true));
   setHandler(cyclePauseSignal, ({ paused: p }) => void (paused = p));
   setHandler(cycleDecisionSignal, ({ approved }) => void (decision = approved));
 
@@ -89,12 +98,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
     return summary('planned', counts);
   }
 
-  const guardReason = removalGuardReason(plan.counts.disable + plan.counts.delete, plan.managed, plan.guard);
+  const guardReason = removalGuardReason(plan.counts.disable + plan.counts.delete, plan.managed, plan.guard, { emptyRead: plan.emptyRead });
   if (guardReason) {
     progress.phase = 'awaiting-approval';
     progress.guard = { removals: plan.counts.disable + plan.counts.delete, managed: plan.managed, limit: guardReason };
     log.warn('cycle waits for approval', { channelId: input.channelId, cycleNo: input.cycleNo, reason: guardReason });
-    await condition(() => decision !== undefined);
+    await condition(() => decision !== undefined || stopping);
     if (!decision) {
       const { counts } = await finishCycle({ cycleId, outcome: 'rejected' });
       upsertSearchAttributes([{ key: OutboundCycleOutcome, value: 'rejected' }]);
@@ -109,11 +118,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
   const provisions: string[] = [];
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < plan.batches) {
+    while (next < plan.batches && !stopping) {
       if (paused) {
         progress.phase = 'paused';
-        await condition(() => !paused);
+        await condition(() => !paused || stopping);
         progress.phase = 'applying';
+        if (stopping) break;
       }
       const batchNo = next++;
       for (let probeDelay = plan.retry.breakerProbeSeconds * 1000; ; probeDelay = Math.min(probeDelay * 2, BREAKER_PROBE_MAX_MS)) {
@@ -131,7 +141,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
         progress.breakerReason = result.connectionError;
         log.warn('breaker open', { channelId: input.channelId, reason: result.connectionError });
         for (;;) {
-          await sleep(probeDelay);
+          if (await condition(() => stopping, probeDelay)) break;
           const probe = await probeTarget({ channelId: input.channelId });
           if (probe.ok) break;
           progress.breakerReason = probe.reason ?? result.connectionError;
@@ -139,6 +149,7 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
         }
         progress.phase = 'applying';
         progress.breakerReason = undefined;
+        if (stopping) return;
       }
       progress.batchesDone++;
     }
@@ -148,9 +159,9 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
   // Spend/Travel (UPS) provisions complete asynchronously: await them with durable timers.
   let pending = provisions;
   const waitStarted = Date.now();
-  for (let delay = PROVISION_POLL_FIRST_MS; pending.length > 0 && Date.now() - waitStarted < PROVISION_WAIT_MAX_MS; delay = Math.min(delay * 1.5, PROVISION_POLL_MAX_MS)) {
+  for (let delay = PROVISION_POLL_FIRST_MS; pending.length > 0 && !stopping && Date.now() - waitStarted < PROVISION_WAIT_MAX_MS; delay = Math.min(delay * 1.5, PROVISION_POLL_MAX_MS)) {
     progress.phase = 'awaiting-extensions';
-    await sleep(delay);
+    if (await condition(() => stopping, delay)) break;
     const checked = await checkProvisions({ channelId: input.channelId, cycleId, provisionIds: pending });
     pending = checked.pending;
     applied.failed += checked.failed;
@@ -171,8 +182,13 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
     }
   }
 
+  // Provisions still pending are not forgotten: their users' hashes were not saved (only a
+  // confirmed provision saves it), so the next cycle sends them again.
+  if (pending.length > 0) log.warn('stopped waiting for extension provisions; their users are sent again next cycle', { channelId: input.channelId, pending: pending.length });
+
   progress.phase = 'finishing';
-  const { counts, outcome } = await finishCycle({ cycleId, outcome: 'auto', applied });
+  // A cycle stopped before all its batches ran is partial: its watermark is not committed.
+  const { counts, outcome } = await finishCycle({ cycleId, outcome: progress.batchesDone < plan.batches || pending.length > 0 ? 'partial' : 'auto', applied });
   upsertSearchAttributes([{ key: OutboundCycleOutcome, value: outcome }]);
   progress.phase = 'done';
   progress.counts = counts;

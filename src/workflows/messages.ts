@@ -4,8 +4,20 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CycleCounts, CycleMode, CycleOutcome } from '../store/state-store';
+import type { CycleFailureReason } from './cycle-failure';
 
-export type ChannelPhase = 'starting' | 'idle' | 'running' | 'paused' | 'awaiting-approval' | 'breaker-open' | 'stopping';
+/** `error`: the last cycle failed; the channel backs off and tries again by itself. */
+export type ChannelPhase = 'starting' | 'idle' | 'running' | 'paused' | 'awaiting-approval' | 'breaker-open' | 'stopping' | 'error';
+
+/** The last failed cycle of a channel, kept until a cycle completes again. */
+export interface ChannelFailure {
+  cycleNo: number;
+  reason: CycleFailureReason;
+  message: string;
+  type?: string;
+  at: string;
+  consecutiveFailures: number;
+}
 
 export interface CycleSummary {
   cycleNo: number;
@@ -35,6 +47,10 @@ export interface ChannelCarriedState {
   cyclesThisRun?: number;
   pendingSync?: SyncRequest;
   resetRequested?: boolean;
+  /** Set while cycles fail; cleared by the next cycle that completes. */
+  lastFailure?: ChannelFailure;
+  /** A failed full (or reset) cycle is owed: the next cycle reads in full. */
+  fullOwed?: boolean;
 }
 
 export interface ChannelWorkflowInput {
@@ -57,6 +73,7 @@ export interface ChannelStatus {
   lastCycle?: CycleSummary;
   nextCycleNo: number;
   nextCycleAt?: string;
+  lastFailure?: ChannelFailure;
 }
 
 export interface CycleWorkflowInput {
@@ -133,3 +150,5 @@ export const resetUpdate = defineUpdate<{ cycleNo: number; workflowId: string },
 export const cycleProgressQuery = defineQuery<CycleProgress>('progress');
 export const cyclePauseSignal = defineSignal<[{ paused: boolean }]>('setPaused');
 export const cycleDecisionSignal = defineSignal<[{ approved: boolean }]>('guardDecision');
+/** The channel is being deactivated: stop between batches, leave a guard wait or an open breaker. */
+export const cycleStopSignal = defineSignal('stopCycle');

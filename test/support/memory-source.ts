@@ -10,6 +10,8 @@ export class MemoryDirectory {
   private clock = 0;
   reads: Array<{ mode: string; watermark?: string }> = [];
   failNextReads = 0;
+  /** When set, every read throws it (e.g. a DatastoreError naming a setting). */
+  readError?: Error;
 
   put(entry: SourceEntry): void {
     this.entries.set(entry.guid, { ...entry, attributes: { ...entry.attributes }, changed: ++this.clock });
@@ -48,6 +50,7 @@ export class MemoryDirectory {
 
   private async *read(options: ReadOptions, pageSize: number): AsyncIterable<SourcePage> {
     this.reads.push({ mode: options.mode, watermark: options.watermark });
+    if (this.readError) throw this.readError;
     if (this.failNextReads > 0) {
       this.failNextReads--;
       throw new Error('directory unavailable');

@@ -18,6 +18,11 @@ export const ChannelConfig = z
     fullReconcileEvery: z.number().int().min(1).default(10),
     provisionDisabledUsers: z.boolean().default(false),
     removeAction: z.enum(['disable', 'delete']).default('disable'),
+    /**
+     * Migration from another provisioner: link a Concur account found by userName alone when it has
+     * no employeeNumber at all. An account with a different employeeNumber is never linked.
+     */
+    linkByUserName: z.boolean().default(false),
     source: SourceSettings,
     location: SourceLocation.default({ filter: '(objectClass=inetOrgPerson)', nestedSearch: false }),
     exclusion: Exclusion.default({ dns: [] }),

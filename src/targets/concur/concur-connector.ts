@@ -21,7 +21,8 @@ import {
   type ConnectionFailureReason,
 } from './concur-errors';
 import { ConcurHttpClient, type HttpCounters } from './concur-http-client';
-import { ConcurIdentityClient, employeeNumberOf, findByManyKeys, type ConcurUserResource, type SearchOptions, type UserKeys, type UserPage } from './concur-identity-client';
+import { matchAccount, type AccountMatch, type MatchOptions } from './account-match';
+import { ConcurIdentityClient, findByManyKeys, type ConcurUserResource, type SearchOptions, type UserKeys, type UserPage } from './concur-identity-client';
 import type { ConcurLogger } from './concur-logger';
 import { OAuth2TokenProvider, StaticTokenProvider, type ConcurTokenProvider } from './concur-token-provider';
 import { InMemoryConcurTokenStore, type ConcurTokenStore } from './concur-token-store';
@@ -59,6 +60,13 @@ export interface EnsureUserResult {
   outcome: 'created' | 'linked';
   /** The POST's answer was lost and the lookup afterwards found the user it created. */
   recovered?: boolean;
+}
+
+/** The result of a just-made batched look-up for one user (see findExisting). */
+export interface LookedUp {
+  existingId?: string;
+  /** The account found is not provably this user: the create fails alone with this message. */
+  conflict?: string;
 }
 
 export interface WriteOptions {
@@ -109,14 +117,16 @@ export class ConcurConnector {
   }
 
   /**
-   * Creates the user, or links the Concur user that already holds its employeeNumber, userName or
-   * externalId. Looks again after a POST whose answer was lost, so a retry never makes a second user.
+   * Creates the user, or links the Concur user that is provably this one (same employeeNumber, or
+   * externalId; see account-match.ts); a userName held by someone else is a conflict, never a
+   * takeover. Looks again after a POST whose answer was lost, so a retry never makes a second user.
    */
-  async ensureUser(desired: DesiredConcurUser, options: WriteOptions & { lookedUp?: { existingId?: string } } = {}): Promise<EnsureUserResult> {
+  async ensureUser(desired: DesiredConcurUser, options: WriteOptions & MatchOptions & { lookedUp?: LookedUp } = {}): Promise<EnsureUserResult> {
     validate(desired);
     const keys = userKeys(desired);
     // A caller that just looked the user up (findExisting) saves the search; recovery look-ups stay.
-    const existingId = options.lookedUp ? options.lookedUp.existingId : (await this.findUser(keys))?.id;
+    if (options.lookedUp?.conflict) throw conflictError(options.lookedUp.conflict);
+    const existingId = options.lookedUp ? options.lookedUp.existingId : linkOrThrow(await this.matchUser(keys, options));
     if (existingId) return { id: existingId, outcome: 'linked' };
     const body = buildIdentityUserBody(desired, { companyId: this.connection.companyId, managerId: await this.resolveManager(desired) });
     for (let attempt = 1; ; attempt++) {
@@ -127,12 +137,12 @@ export class ConcurConnector {
         return { id: created.id, outcome: 'created' };
       } catch (err) {
         if (err instanceof ConcurConflictError) {
-          const holder = await this.findUser(keys);
-          if (holder) return { id: holder.id, outcome: 'linked' };
-          // userName is unique across all of Concur: another company's user may hold it.
-          throw new ConcurDataError('USERNAME_TAKEN', `${err.message} (no user of this company holds the key: the userName may belong to another Concur company)`, {
+          const holder = linkOrThrow(await this.matchUser(keys, options));
+          if (holder) return { id: holder, outcome: 'linked' };
+          // userName is unique across all of Concur: another company's user may hold it. Concur's
+          // message may quote the value, so it is not repeated.
+          throw new ConcurDataError('USERNAME_TAKEN', 'userName: already taken in Concur (no user of this company holds it: it may belong to another Concur company)', {
             field: 'userName',
-            messages: err.messages,
             status: err.status,
             cause: err,
           });
@@ -140,7 +150,8 @@ export class ConcurConnector {
         if (!(err instanceof ConcurTransientError) || !err.maybeApplied || attempt >= this.options.maxCreateAttempts) throw err;
         // The POST may have been applied: give Concur a moment, then look before trying again.
         await this.sleep(backoffDelay(attempt, this.retry, this.options.random));
-        const made = await this.findUser(keys);
+        const match = await this.matchUser(keys, options);
+        const made = match.kind === 'link' ? { id: match.id } : undefined;
         if (made) {
           this.options.logger?.info?.({ connectionId: this.connection.id, concurId: made.id, attempt }, 'concur create: answer was lost but the user exists; not creating again');
           await this.afterCreate(made.id, desired, options);
@@ -191,16 +202,19 @@ export class ConcurConnector {
     return this.identity.getUser(id, attributes);
   }
 
-  /** The user holding these keys: employeeNumber wins over userName, which wins over externalId. */
-  async findUser(keys: UserKeys): Promise<ConcurUserResource | undefined> {
-    return pickMatch(await this.identity.findByKeys(keys), keys);
+  /** The account these keys may be linked to, a conflict, or none (account-match.ts). */
+  async matchUser(keys: UserKeys, options: MatchOptions = {}): Promise<AccountMatch> {
+    return matchAccount(await this.identity.findByKeys(keys), keys, options);
   }
 
-  /** For each desired user, the id of the Concur user it matches (same precedence as findUser). */
-  async findExisting(desired: DesiredConcurUser[]): Promise<Array<string | undefined>> {
+  /** For each desired user, the account it may be linked to or the conflict (same rule as matchUser). */
+  async findExisting(desired: DesiredConcurUser[], options: MatchOptions = {}): Promise<LookedUp[]> {
     const keyList = desired.map(userKeys);
-    const found = await findByManyKeys(this.identity, keyList);
-    return keyList.map((keys) => pickMatch(found, keys)?.id);
+    const found: ConcurUserResource[] = await findByManyKeys(this.identity, keyList);
+    return keyList.map((keys) => {
+      const match = matchAccount(found, keys, options);
+      return match.kind === 'link' ? { existingId: match.id } : match.kind === 'conflict' ? { conflict: match.message } : {};
+    });
   }
 
   async searchUsers(filter: string | undefined, options?: SearchOptions): Promise<UserPage> {
@@ -291,14 +305,14 @@ function validate(desired: DesiredConcurUser): void {
   if (issues.length > 0) throw new ConcurValidationError(issues);
 }
 
-/** employeeNumber first (PingFederate matched on empId), then userName, then externalId. */
-function pickMatch(found: ConcurUserResource[], keys: UserKeys): ConcurUserResource | undefined {
-  const same = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
-  return (
-    found.find((u) => same(employeeNumberOf(u), keys.employeeNumber)) ??
-    found.find((u) => same(u.userName, keys.userName)) ??
-    found.find((u) => same(u.externalId, keys.externalId))
-  );
+function conflictError(message: string): ConcurDataError {
+  return new ConcurDataError('ACCOUNT_CONFLICT', message, { field: message.slice(0, message.indexOf(':')) || 'userName' });
+}
+
+/** The id to link, undefined when there is no account; throws the conflict (a data error). */
+function linkOrThrow(match: AccountMatch): string | undefined {
+  if (match.kind === 'conflict') throw conflictError(match.message);
+  return match.kind === 'link' ? match.id : undefined;
 }
 
 function userKeys(desired: DesiredConcurUser): UserKeys {

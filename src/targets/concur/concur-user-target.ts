@@ -1,7 +1,7 @@
 /** The engine's UserTarget port over the Concur connector; failures become TargetErrors. */
 import type { ConnectionConfig } from '../../domain/config/connection-config';
 import type { DesiredConcurUser } from '../../domain/concur-user';
-import { TargetError, type ExtensionWriter, type UserTarget, type WriteOptions } from '../user-target';
+import { TargetError, type ExtensionWriter, type LookedUpUser, type UserTarget, type WriteOptions } from '../user-target';
 import { hasExtensionWork } from './ups-operation-builder';
 import type { BulkOperation } from './ups-operation-builder';
 import { createConcurConnector, type ConcurConnector, type ConcurConnectorDeps } from './concur-connector';
@@ -22,15 +22,15 @@ export class ConcurUserTarget implements UserTarget {
     return this.connector.verifyCredentials();
   }
 
-  create(desired: DesiredConcurUser, lookedUp?: { existingId?: string }, options: WriteOptions = {}): Promise<{ id: string; linked: boolean }> {
+  create(desired: DesiredConcurUser, lookedUp?: LookedUpUser, options: WriteOptions = {}): Promise<{ id: string; linked: boolean }> {
     return translate(async () => {
-      const result = await this.connector.ensureUser(desired, { lookedUp, extensions: options.deferExtensions ? 'skip' : 'wait' });
+      const result = await this.connector.ensureUser(desired, { lookedUp, linkByUserName: options.linkByUserName, extensions: options.deferExtensions ? 'skip' : 'wait' });
       return { id: result.id, linked: result.outcome === 'linked' };
     });
   }
 
-  findExisting(desired: DesiredConcurUser[]): Promise<Array<string | undefined>> {
-    return translate(() => this.connector.findExisting(desired));
+  findExisting(desired: DesiredConcurUser[], options: Pick<WriteOptions, 'linkByUserName'> = {}): Promise<LookedUpUser[]> {
+    return translate(() => this.connector.findExisting(desired, options));
   }
 
   update(id: string, desired: DesiredConcurUser, options: WriteOptions = {}): Promise<void> {

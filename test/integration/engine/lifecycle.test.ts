@@ -134,13 +134,17 @@ describe('channel lifecycle', () => {
     expect(byUserName('user00050@example.com')).toBeDefined();
   });
 
-  it('reset forgets the state and re-provisions everyone by matching existing Concur users, not duplicating them', async () => {
+  it('reset forgets the state and re-sends everyone through the kept links: no duplicate, no orphaned account', async () => {
     const before = simUsers().length;
+    // A user who left the source is removed by the reset's full cycle, never left active in Concur.
+    h.directory.remove(person(50).guid);
+    expect(byUserName('user00050@example.com')?.active).toBe(true);
     const { workflowId } = await h.control.reset(CH);
     const summary = (await h.client.workflow.getHandle(workflowId).result()) as { mode: string; counts: Record<string, number> };
     expect(summary.mode).toBe('full');
-    expect(summary.counts.create).toBeGreaterThan(20);
-    expect(summary.counts.failed).toBe(0);
+    expect(summary.counts.update).toBeGreaterThan(20);
+    expect(summary.counts).toMatchObject({ create: 0, disable: 1, failed: 0 });
+    expect(byUserName('user00050@example.com')?.active).toBe(false);
     expect(simUsers().length).toBe(before);
     expect(new Set(simUsers().map((u) => u.userName)).size).toBe(before);
   });

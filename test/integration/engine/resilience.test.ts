@@ -16,6 +16,7 @@ afterAll(() => h.stop(), 60_000);
 
 it('refuses activation with bad credentials and names the check and the reason', async () => {
   const ch = `badcred-${run}`;
+  h.directory.put(person(1)); // a scope with an entry: only the credentials are at fault
   await h.configure(ch, {}, { auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'not-a-valid-token' } });
   const result = await h.control.activate(ch);
   expect(result.ok).toBe(false);

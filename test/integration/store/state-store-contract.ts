@@ -470,12 +470,21 @@ export function describeStateStoreContract(name: string, setup: () => Promise<St
         await store.updateCycle(cycle.id, { watermark: 'w' });
         await store.finishCycle(cycle.id, 'succeeded', counts());
         await store.addPlanItems([{ cycleId: cycle.id, seq: 0, guid: 'g', action: 'create', reason: 'new', batchNo: 0 }]);
-        await store.upsertUser({ channelId: ch, guid: 'g', status: 'active', concurId: 'C' });
+        await store.upsertUser({ channelId: ch, guid: 'g', status: 'active', concurId: 'C', lastHash: 'h', lastErrorCode: 'X', lastError: 'x', failedHash: 'f' });
+        await store.upsertUser({ channelId: ch, guid: 'never-created', status: 'failed', lastErrorCode: 'INVALID_VALUE', failedHash: 'f' });
+        await store.upsertUser({ channelId: ch, guid: 'gone', status: 'deleted' });
         await store.upsertUser({ channelId: 'r2', guid: 'g', status: 'active', concurId: 'C' });
         await store.appendAudit([{ channelId: ch, guid: 'g', at: new Date(), action: 'create', outcome: 'succeeded', reason: 'new' }]);
 
         await store.resetChannel(ch);
-        expect(await store.getUser(ch, 'g')).toBeUndefined();
+        // The link to the Concur account is kept (never orphaned); everything else is forgotten.
+        const kept = await store.getUser(ch, 'g');
+        expect(kept).toMatchObject({ status: 'active', concurId: 'C' });
+        expect(kept?.lastHash).toBeUndefined();
+        expect(kept?.failedHash).toBeUndefined();
+        expect(kept?.lastError).toBeUndefined();
+        expect(await store.getUser(ch, 'never-created')).toBeUndefined();
+        expect(await store.getUser(ch, 'gone')).toBeUndefined();
         expect(await store.getUser('r2', 'g')).toBeDefined();
         expect(await store.listPlanItems(cycle.id)).toEqual([]);
         expect(await store.getChannelState(ch)).toEqual({ channelId: ch, lastCycleNo: 1 });

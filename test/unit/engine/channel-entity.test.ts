@@ -62,4 +62,22 @@ describe('ChannelEntity', () => {
     expect(ch.state.resetRequested).toBe(true);
     expect(ch.beginCycle('w2').mode).toBe('full');
   });
+
+  it('a failed cycle shows error with its reason, owes a full read, and clears on the next completed cycle', () => {
+    const ch = fresh();
+    const c1 = ch.beginCycle('w1');
+    ch.endCycle(summary(c1.cycleNo, c1.mode));
+    ch.requestSync({ mode: 'full' });
+    const c2 = ch.beginCycle('w2');
+    ch.failCycle(c2.cycleNo, { reason: 'source-unavailable', message: 'datastore.urls: unreachable' }, '2026-12-01T00:00:00Z');
+    ch.failCycle(c2.cycleNo, { reason: 'source-unavailable', message: 'datastore.urls: unreachable' }, '2026-12-01T00:01:00Z');
+    expect(ch.status()).toMatchObject({ phase: 'error', lastFailure: { reason: 'source-unavailable', consecutiveFailures: 2 } });
+    expect(ch.restingPhase()).toBe('error');
+    const c3 = ch.beginCycle('w3');
+    expect(c3.mode).toBe('full');
+    ch.endCycle(summary(c3.cycleNo, c3.mode));
+    expect(ch.status().lastFailure).toBeUndefined();
+    expect(ch.restingPhase()).toBe('idle');
+    expect(ch.beginCycle('w4').mode).toBe('incremental');
+  });
 });

@@ -1,5 +1,6 @@
 import { planAfterMapping, planBeforeMapping, planRemoval, type ManagedUserState } from '../../../src/domain/plan/plan-user';
 import { removalGuardReason } from '../../../src/domain/plan/removal-guard';
+import { losingClaims } from '../../../src/domain/plan/user-name-claims';
 
 const now = new Date('2026-11-28T10:00:00Z');
 const settings = { provisionDisabledUsers: false, removeAction: 'disable' as const };
@@ -67,5 +68,19 @@ describe('removalGuardReason', () => {
   it('holds removals above the count or the percentage', () => {
     expect(removalGuardReason(11, 1000, guard)).toMatch(/exceed the limit of 10/);
     expect(removalGuardReason(5, 20, guard)).toMatch(/25.0% of 20/);
+  });
+  it('holds a full read that found nothing whatever the limits', () => {
+    const open = { maxRemovals: 1_000_000, maxRemovalPercent: 100 };
+    expect(removalGuardReason(5, 5, open)).toBeUndefined();
+    expect(removalGuardReason(5, 5, open, { emptyRead: true })).toBe('the source returned no entries while 5 users are managed');
+  });
+});
+
+describe('losingClaims (two entries, one userName)', () => {
+  it('keeps the linked entry, else the GUID that sorts first, and fails only the unlinked others', () => {
+    expect([...losingClaims([{ guid: 'b', key: 'k', linked: false }, { guid: 'a', key: 'k', linked: false }, { guid: 'c', key: 'x', linked: false }])]).toEqual(['b']);
+    expect([...losingClaims([{ guid: 'a', key: 'k', linked: false }, { guid: 'z', key: 'k', linked: true }])]).toEqual(['a']);
+    // Order of reading does not matter.
+    expect([...losingClaims([{ guid: 'z', key: 'k', linked: true }, { guid: 'a', key: 'k', linked: false }])]).toEqual(['a']);
   });
 });

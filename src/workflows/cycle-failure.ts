@@ -1,0 +1,64 @@
+/**
+ * Why a cycle workflow failed, as a typed reason the channel can show and act on. Pure: it only
+ * walks the failure's cause chain (child -> activity -> application failure), so it runs in the
+ * workflow sandbox and is unit-tested without Temporal.
+ */
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
+import { ErrorTypes } from '../domain/error-types';
+
+export type CycleFailureReason =
+  /** The directory or SQL source could not be read (down, unreachable, timing out). */
+  | 'source-unavailable'
+  /** The provisioner database (state store) could not be used. */
+  | 'store-unavailable'
+  /** The side-effect-free Concur probe of the circuit breaker itself failed. */
+  | 'target-probe-failed'
+  /** A setting is wrong (mapping, filter, missing connection or datastore): retrying cannot fix it. */
+  | 'config-error'
+  /** An activity ran past its timeouts. */
+  | 'timeout'
+  /** Anything else (a bug, a failure without a known type). */
+  | 'cycle-failed';
+
+export interface CycleFailure {
+  reason: CycleFailureReason;
+  /** The innermost failure's message: ids, settings and server result names, never attribute values. */
+  message: string;
+  /** The ApplicationFailure type, when there is one (e.g. `LdapDatastoreError`). */
+  type?: string;
+}
+
+const SOURCE_TYPES = new Set(['DatastoreError', 'LdapDatastoreError', 'SqlDatastoreError']);
+const CONFIG_TYPES = new Set<string>([ErrorTypes.ConfigError, ErrorTypes.ChannelNotFound]);
+const STORE_TYPES = new Set(['StateStoreOpenError', 'KnexTimeoutError', 'SqliteError', 'StoreRecordNotFoundError']);
+
+export function classifyCycleFailure(err: unknown): CycleFailure {
+  let activityType: string | undefined;
+  let timedOut = false;
+  let innermost: unknown = err;
+  let type: string | undefined;
+  for (let e: unknown = err, depth = 0; e && depth < 10; e = (e as { cause?: unknown }).cause, depth++) {
+    innermost = e;
+    if (e instanceof ActivityFailure) activityType = e.activityType;
+    if (e instanceof TimeoutFailure) timedOut = true;
+    if (e instanceof ApplicationFailure && e.type) type = e.type;
+  }
+  const message = (innermost as Error | undefined)?.message || 'cycle failed without a message';
+  let reason: CycleFailureReason = 'cycle-failed';
+  if (type && CONFIG_TYPES.has(type)) reason = 'config-error';
+  else if (activityType === 'probeTarget') reason = 'target-probe-failed';
+  else if (type && SOURCE_TYPES.has(type)) reason = 'source-unavailable';
+  else if (type && STORE_TYPES.has(type)) reason = 'store-unavailable';
+  else if (timedOut) reason = 'timeout';
+  return { reason, message, type };
+}
+
+/**
+ * How long a channel waits after its Nth consecutive failed cycle: its interval, doubled per
+ * further failure, never beyond an hour (or the interval itself when that is longer).
+ */
+export function failureBackoffMs(intervalSeconds: number, consecutiveFailures: number): number {
+  const intervalMs = intervalSeconds * 1000;
+  const cap = Math.max(intervalMs, 60 * 60_000);
+  return Math.min(intervalMs * 2 ** Math.max(0, Math.min(consecutiveFailures - 1, 30)), cap);
+}
