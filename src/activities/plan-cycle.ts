@@ -2,7 +2,8 @@ import { heartbeat, log } from '@temporalio/activity';
 import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
-import type { CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
+import { heldBackReason } from '../domain/plan/provisioning-options';
+import type { AuditEntry, CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import type { ChannelResources } from './channel-resources';
 import { zeroCounts } from './cycle-counts';
@@ -45,8 +46,20 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
   const counts = zeroCounts();
   let seq = 0;
   let watermark: string | undefined;
+  // Writes a provisioning option holds back: audited as warnings (not in a dry run), counted.
+  let heldBack: AuditEntry[] = [];
+  const flushHeldBack = async () => {
+    if (heldBack.length === 0) return;
+    const entries = heldBack;
+    heldBack = [];
+    await store.appendAudit(entries);
+  };
   const add = (items: PlanItem[], guid: string, decision: PlanDecision, extra: Partial<PlanItem>, existing?: ProvisionedUser) => {
-    if (decision.kind === 'action') {
+    const held = decision.kind === 'action' ? heldBackReason(decision.action, channel) : undefined;
+    if (decision.kind === 'action' && held) {
+      counts.heldBack = (counts.heldBack ?? 0) + 1;
+      if (!cycle.dryRun) heldBack.push({ channelId: input.channelId, guid, cycleId: input.cycleId, at: now, action: decision.action, outcome: 'warning', reason: held, message: decision.reason });
+    } else if (decision.kind === 'action') {
       counts[decision.action]++;
       items.push({ cycleId: input.cycleId, seq, guid, action: decision.action, reason: decision.reason, batchNo: Math.floor(seq / BATCH_SIZE), concurId: existing?.concurId, ...extra });
       seq++;
@@ -101,6 +114,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       }
       if (items.length) await store.addPlanItems(items);
       if (userUpdates.length) await store.upsertUsers(userUpdates);
+      await flushHeldBack();
       if (fullRead && !cycle.dryRun) await store.markSeen(input.channelId, guids, cycle.cycleNo);
       if (fullRead && cycle.dryRun) guids.forEach((g) => seenInDryRun.add(g));
       if (page.watermark) watermark = page.watermark;
@@ -121,6 +135,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
         if (!seenInDryRun.has(user.guid)) add(items, user.guid, planRemoval(user, settings), {}, user);
       }
       if (items.length) await store.addPlanItems(items);
+      await flushHeldBack();
       after = unseen[unseen.length - 1].guid;
       heartbeat({ read: counts.read, planned: seq });
     }

@@ -71,6 +71,8 @@ export interface CycleCounts {
   failed: number;
   retrying: number;
   invalid: number;
+  /** Writes not sent because the channel's provisioning option for them is off (userCreate, ...). */
+  heldBack?: number;
 }
 
 export interface CycleRecord {
@@ -95,7 +97,8 @@ export interface AuditEntry {
   cycleId?: number;
   at: Date;
   action: PlanAction | 'link' | 'retry' | 'skip' | 'invalid';
-  outcome: 'succeeded' | 'failed' | 'retrying' | 'planned' | 'skipped';
+  /** `warning`: a write the channel's provisioning options held back (the reason names the option). */
+  outcome: 'succeeded' | 'failed' | 'retrying' | 'planned' | 'skipped' | 'warning';
   reason: string;
   message?: string;
 }
