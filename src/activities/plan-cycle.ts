@@ -3,6 +3,7 @@ import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
 import { heldBackReason } from '../domain/plan/provisioning-options';
+import { fullReadReason, reconcileFingerprint } from '../domain/plan/reconcile-fingerprint';
 import type { AuditEntry, CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import type { ChannelResources } from './channel-resources';
@@ -20,6 +21,10 @@ export interface PlanCycleResult {
   retry: { initialDelaySeconds: number; maxAttempts: number; breakerProbeSeconds: number };
   intervalSeconds: number;
   fullReconcileEvery: number;
+  /** The cycle's mode as planned: an incremental cycle becomes full when the config changed. */
+  mode: 'full' | 'incremental';
+  /** Why the whole scope was read (e.g. `config-changed`). */
+  modeReason?: string;
 }
 
 /**
@@ -42,7 +47,12 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
 
   const settings = { provisionDisabledUsers: channel.provisionDisabledUsers, removeAction: channel.removeAction };
   const incrementalPossible = channel.source.kind === 'ldap' ? channel.source.changeDetection !== 'full' : Boolean(channel.source.updatedAtColumn);
-  const fullRead = cycle.mode === 'full' || !incrementalPossible || !state.watermark;
+  const fingerprint = reconcileFingerprint(channel);
+  const fullReason = fullReadReason({ requestedMode: cycle.mode, incrementalPossible, watermark: state.watermark, lastFullCycleNo: state.lastFullCycleNo, committedFingerprint: state.configHash, fingerprint });
+  const fullRead = fullReason !== undefined;
+  // A config change turns the cycle into a full reconcile, recorded as such (mode full, reason).
+  const mode = fullReason === 'config-changed' ? 'full' : cycle.mode;
+  await store.updateCycle(input.cycleId, { mode, modeReason: fullReason, configHash: fingerprint });
   const counts = zeroCounts();
   let seq = 0;
   let watermark: string | undefined;
@@ -143,7 +153,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
 
   const batches = Math.ceil(seq / BATCH_SIZE);
   await store.updateCycle(input.cycleId, { counts, batches, watermark });
-  log.info('cycle planned', { channelId: input.channelId, cycleId: input.cycleId, fullRead, read: counts.read, planned: seq, batches, ms: Date.now() - started });
+  log.info('cycle planned', { channelId: input.channelId, cycleId: input.cycleId, fullRead, fullReason, read: counts.read, planned: seq, batches, ms: Date.now() - started });
   return {
     counts,
     batches,
@@ -152,6 +162,8 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     retry: channel.retry,
     intervalSeconds: channel.intervalSeconds,
     fullReconcileEvery: channel.fullReconcileEvery,
+    mode,
+    modeReason: fullReason,
   };
 }
 

@@ -89,6 +89,10 @@ export interface CycleRecord {
   /** Watermark read during this cycle; committed to the channel when the cycle succeeds. */
   watermark?: string;
   error?: string;
+  /** Why the cycle read the whole scope, e.g. `config-changed` (absent for incremental cycles). */
+  modeReason?: string;
+  /** Fingerprint of the mapping-relevant settings the cycle planned with (see reconcile-fingerprint). */
+  configHash?: string;
 }
 
 export interface AuditEntry {
@@ -119,6 +123,8 @@ export interface ChannelState {
   watermark?: string;
   lastCycleNo: number;
   lastFullCycleNo?: number;
+  /** Fingerprint committed by the last full cycle: a different one means the config changed since. */
+  configHash?: string;
 }
 
 export interface StoredOAuthToken {
@@ -161,9 +167,12 @@ export interface StateStore {
    */
   startCycle(channelId: string, mode: CycleMode, dryRun: boolean, cycleNo?: number): Promise<CycleRecord>;
   getCycle(cycleId: number): Promise<CycleRecord | undefined>;
-  updateCycle(cycleId: number, patch: Partial<Pick<CycleRecord, 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>): Promise<void>;
+  updateCycle(cycleId: number, patch: Partial<Pick<CycleRecord, 'mode' | 'modeReason' | 'configHash' | 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>): Promise<void>;
   listCycles(channelId: string, limit: number): Promise<CycleRecord[]>;
-  /** Marks a cycle done; for a succeeded non-dry-run cycle also commits its watermark to the channel. */
+  /**
+   * Marks a cycle done; for a succeeded non-dry-run cycle also commits its watermark to the
+   * channel, and for a full one (not rejected) its config fingerprint.
+   */
   finishCycle(cycleId: number, outcome: CycleOutcome, counts: CycleCounts): Promise<void>;
 
   // plan --------------------------------------------------------------------------------------

@@ -72,7 +72,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
   const summary = (outcome: CycleSummary['outcome'], counts = plan.counts, error?: string): CycleSummary => ({
     cycleNo: input.cycleNo,
     cycleId,
-    mode: input.mode,
+    mode: plan.mode ?? input.mode,
+    modeReason: plan.modeReason,
     dryRun: input.dryRun,
     outcome,
     counts,
