@@ -3,7 +3,8 @@ import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
 import { heldBackReason } from '../domain/plan/provisioning-options';
-import { fullReadReason, reconcileFingerprint } from '../domain/plan/reconcile-fingerprint';
+import { fullReadReason, reconcileFingerprint, type FullReadReason } from '../domain/plan/reconcile-fingerprint';
+import { TARGET_RECONCILE, TargetSnapshot, targetReconcileDue } from './target-reconcile';
 import type { AuditEntry, CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import type { ChannelResources } from './channel-resources';
@@ -50,9 +51,12 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
   const fingerprint = reconcileFingerprint(channel);
   const fullReason = fullReadReason({ requestedMode: cycle.mode, incrementalPossible, watermark: state.watermark, lastFullCycleNo: state.lastFullCycleNo, committedFingerprint: state.configHash, fingerprint });
   const fullRead = fullReason !== undefined;
+  const targetMode = cycle.mode === 'target' || (fullRead && (await targetReconcileDue(store, input.channelId, channel.targetReconcileEvery, cycle.cycleNo)));
   // A config change turns the cycle into a full reconcile, recorded as such (mode full, reason).
-  const mode = fullReason === 'config-changed' ? 'full' : cycle.mode;
-  await store.updateCycle(input.cycleId, { mode, modeReason: fullReason, configHash: fingerprint });
+  const mode = fullReason === 'config-changed' || targetMode || cycle.mode === 'target' ? 'full' : cycle.mode;
+  const modeReason: FullReadReason | undefined = targetMode ? TARGET_RECONCILE : fullReason;
+  await store.updateCycle(input.cycleId, { mode, modeReason, configHash: fingerprint });
+  const snapshot = targetMode ? await TargetSnapshot.load((await resources.get(input.channelId)).target) : undefined;
   const counts = zeroCounts();
   let seq = 0;
   let watermark: string | undefined;
@@ -93,6 +97,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
         const existing = existingUsers.get(entry.guid);
         const excluded = matchesExclusion(entry, channel.exclusion);
         if (excluded) {
+          snapshot?.reference(existing?.concurId);
           counts.excluded++;
           if (existing && !existing.excluded && !cycle.dryRun) userUpdates.push({ channelId: input.channelId, guid: entry.guid, excluded: true });
           continue;
@@ -117,8 +122,14 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
             continue;
           }
           decision = planAfterMapping(mapped.hash, mapped.user.identity.active, existing);
+          if (snapshot) {
+            const repaired = snapshot.repair(decision, existing, mapped.user);
+            decision = repaired.decision;
+            if (repaired.repaired) counts.repair = (counts.repair ?? 0) + 1;
+          }
           add(items, entry.guid, decision, { desired: mapped.user, desiredHash: mapped.hash }, existing);
         } else {
+          snapshot?.reference(existing?.concurId);
           add(items, entry.guid, decision, {}, existing);
         }
       }
@@ -142,12 +153,24 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       if (unseen.length === 0) break;
       const items: PlanItem[] = [];
       for (const user of unseen) {
+        snapshot?.reference(user.concurId);
         if (!seenInDryRun.has(user.guid)) add(items, user.guid, planRemoval(user, settings), {}, user);
       }
       if (items.length) await store.addPlanItems(items);
       await flushHeldBack();
       after = unseen[unseen.length - 1].guid;
       heartbeat({ read: counts.read, planned: seq });
+    }
+  }
+
+  if (snapshot) {
+    // Orphans are listed (audit warnings, also in a dry run: an observation, not a change), never touched.
+    const orphans = snapshot.orphans();
+    counts.orphans = orphans.length;
+    for (let i = 0; i < orphans.length; i += 500) {
+      await store.appendAudit(
+        orphans.slice(i, i + 500).map((id) => ({ channelId: input.channelId, guid: `concur:${id}`, cycleId: input.cycleId, at: now, action: 'skip' as const, outcome: 'warning' as const, reason: 'orphan: a Concur user no source entry manages' })),
+      );
     }
   }
 
@@ -163,7 +186,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     intervalSeconds: channel.intervalSeconds,
     fullReconcileEvery: channel.fullReconcileEvery,
     mode,
-    modeReason: fullReason,
+    modeReason,
   };
 }
 

@@ -55,7 +55,8 @@ export interface PlanItem {
   message?: string;
 }
 
-export type CycleMode = 'full' | 'incremental';
+/** `target`: a full cycle that also reconciles with what Concur holds (recorded as full, reason target-reconcile). */
+export type CycleMode = 'full' | 'incremental' | 'target';
 export type CycleOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'rejected' | 'planned';
 
 export interface CycleCounts {
@@ -73,6 +74,10 @@ export interface CycleCounts {
   invalid: number;
   /** Writes not sent because the channel's provisioning option for them is off (userCreate, ...). */
   heldBack?: number;
+  /** Target reconciliation: managed users re-created or repaired because Concur drifted. */
+  repair?: number;
+  /** Target reconciliation: Concur users no source entry manages (listed, never touched). */
+  orphans?: number;
 }
 
 export interface CycleRecord {

@@ -90,10 +90,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
     return summary('planned', counts);
   }
 
-  const guardReason = removalGuardReason(plan.counts.disable + plan.counts.delete, plan.managed, plan.guard);
+  // Target reconciliation's repairs (re-creates, drift updates) are mass changes too.
+  const guarded = plan.counts.disable + plan.counts.delete + (plan.counts.repair ?? 0);
+  const guardReason = removalGuardReason(guarded, plan.managed, plan.guard);
   if (guardReason) {
     progress.phase = 'awaiting-approval';
-    progress.guard = { removals: plan.counts.disable + plan.counts.delete, managed: plan.managed, limit: guardReason };
+    progress.guard = { removals: guarded, managed: plan.managed, limit: guardReason };
     log.warn('cycle waits for approval', { channelId: input.channelId, cycleNo: input.cycleNo, reason: guardReason });
     await condition(() => decision !== undefined);
     if (!decision) {

@@ -16,6 +16,11 @@ export const ChannelConfig = z
     intervalSeconds: z.number().int().min(1).default(60),
     /** A full reconcile every N cycles catches deletions incremental reads cannot see. */
     fullReconcileEvery: z.number().int().min(1).default(10),
+    /**
+     * Every N full cycles, also reconcile with what Concur holds (re-create missing users, repair
+     * drifted fields, list orphans); 0: only on demand (`sync --mode target`).
+     */
+    targetReconcileEvery: z.number().int().min(0).default(0),
     /** PingFederate's provisioning options: with one off, that kind of write is held back (audited, counted). */
     userCreate: z.boolean().default(true),
     /** Updates, and re-enabling a disabled user (PingFederate: re-enable needs User Update). */

@@ -8,7 +8,7 @@
 import type { ChannelConfig } from '../config/channel-config';
 import { stableHash } from '../hashing';
 
-export type FullReadReason = 'config-changed' | 'first-cycle' | 'scheduled-or-requested' | 'no-change-detection' | 'no-watermark';
+export type FullReadReason = 'target-reconcile' | 'config-changed' | 'first-cycle' | 'scheduled-or-requested' | 'no-change-detection' | 'no-watermark';
 
 export function reconcileFingerprint(channel: ChannelConfig): string {
   const { source, location, exclusion, mapping, userCreate, userUpdate, userDisableDelete, provisionDisabledUsers, removeAction } = channel;
@@ -17,7 +17,7 @@ export function reconcileFingerprint(channel: ChannelConfig): string {
 
 /** Why this cycle reads the whole scope, or undefined when it may read incrementally. */
 export function fullReadReason(input: {
-  requestedMode: 'full' | 'incremental';
+  requestedMode: 'full' | 'incremental' | 'target';
   incrementalPossible: boolean;
   watermark?: string;
   lastFullCycleNo?: number;
@@ -27,7 +27,7 @@ export function fullReadReason(input: {
   if (input.lastFullCycleNo === undefined) return 'first-cycle';
   // Before any fingerprint was committed (an older store) the config may have changed: re-read once.
   if (input.committedFingerprint !== input.fingerprint) return 'config-changed';
-  if (input.requestedMode === 'full') return 'scheduled-or-requested';
+  if (input.requestedMode !== 'incremental') return 'scheduled-or-requested';
   if (!input.incrementalPossible) return 'no-change-detection';
   if (!input.watermark) return 'no-watermark';
   return undefined;
