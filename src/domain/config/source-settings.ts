@@ -55,7 +55,13 @@ export const LdapSourceSettings = z
     /** Update-sequence attribute for active-directory-usn (an integer with an ordering rule). */
     usnAttribute: z.string().regex(ATTRIBUTE_NAME, 'an LDAP attribute name').default('uSNChanged'),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // A timestamp attribute the algorithm would never read is a configuration mistake, not a no-op.
+    if (s.timestampAttribute !== undefined && s.changeDetection !== 'timestamp' && s.changeDetection !== 'timestamp-no-negation') {
+      ctx.addIssue({ code: 'custom', path: ['timestampAttribute'], message: `timestampAttribute applies to changeDetection timestamp or timestamp-no-negation, not ${s.changeDetection}` });
+    }
+  });
 export type LdapSourceSettings = z.infer<typeof LdapSourceSettings>;
 
 /** Source settings for a SQL channel: a table/view with column roles, or a SELECT. */

@@ -44,4 +44,10 @@ describe('account status', () => {
     expect(bad({ comparisonValue: 'a', disabledValue: 'b' }).success).toBe(false);
     expect(bad({ disabledValue: 'b', comparisonStatus: 'enabled' }).error?.issues[0].path).toEqual(['accountStatus', 'comparisonStatus']);
   });
+
+  it('refuses a timestamp attribute the change-detection algorithm would not read, naming the fields', () => {
+    const r = LdapSourceSettings.safeParse({ kind: 'ldap', changeDetection: 'active-directory-usn', timestampAttribute: 'modifyTimestamp' });
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['timestampAttribute', expect.stringContaining('changeDetection')]]);
+    expect(LdapSourceSettings.safeParse({ kind: 'ldap', changeDetection: 'timestamp-no-negation', timestampAttribute: 'modifyTimestamp' }).success).toBe(true);
+  });
 });
