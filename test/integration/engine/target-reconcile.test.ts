@@ -75,6 +75,14 @@ describe('target reconciliation', () => {
     expect((await h.sync(CH, { mode: 'target' })).counts).toMatchObject({ create: 0, update: 0, repair: 0, orphans: 1 });
   });
 
+  it('after Concur lost every user (a simulator restarted without its data), a target cycle re-creates them all', async () => {
+    h.simulator.reset();
+    expect((await h.sync(CH, { mode: 'full' })).counts).toMatchObject({ create: 0, unchanged: 6 });
+    const summary = await h.sync(CH, { mode: 'target' });
+    expect(summary.counts).toMatchObject({ create: 6, repair: 6, succeeded: 6, orphans: 0 });
+    expect(simUsers()).toHaveLength(6);
+  });
+
   it('runs by itself every N full cycles (targetReconcileEvery)', async () => {
     await h.configure(CH, { guard: { maxRemovals: 100, maxRemovalPercent: 100 }, targetReconcileEvery: 2 });
     expect((await h.sync(CH, { mode: 'full' })).modeReason).not.toBe('target-reconcile');
