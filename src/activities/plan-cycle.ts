@@ -4,7 +4,7 @@ import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
 import { heldBackReason } from '../domain/plan/provisioning-options';
 import { fullReadReason, reconcileFingerprint, type FullReadReason } from '../domain/plan/reconcile-fingerprint';
-import { TARGET_RECONCILE, TargetSnapshot, targetReconcileDue } from './target-reconcile';
+import { ORPHAN_GUID_PREFIX, TARGET_RECONCILE, TargetSnapshot, targetReconcileDue } from './target-reconcile';
 import type { AuditEntry, CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import type { ChannelResources } from './channel-resources';
@@ -56,6 +56,7 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
   const mode = fullReason === 'config-changed' || targetMode || cycle.mode === 'target' ? 'full' : cycle.mode;
   const modeReason: FullReadReason | undefined = targetMode ? TARGET_RECONCILE : fullReason;
   await store.updateCycle(input.cycleId, { mode, modeReason, configHash: fingerprint });
+  let unmappedExcluded = 0;
   const snapshot = targetMode ? await TargetSnapshot.load((await resources.get(input.channelId)).target) : undefined;
   const counts = zeroCounts();
   let seq = 0;
@@ -98,6 +99,12 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
         const excluded = matchesExclusion(entry, channel.exclusion);
         if (excluded) {
           snapshot?.reference(existing?.concurId);
+          if (snapshot) {
+            // Excluded accounts (the Concur administrator) exist in Concur unmanaged: never orphans.
+            const mapped = await mapper.map(entry);
+            if (mapped.ok) snapshot.referenceKeys(mapped.user.identity.userName, mapped.user.identity.enterprise.employeeNumber);
+            else unmappedExcluded++;
+          }
           counts.excluded++;
           if (existing && !existing.excluded && !cycle.dryRun) userUpdates.push({ channelId: input.channelId, guid: entry.guid, excluded: true });
           continue;
@@ -167,6 +174,20 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     // Orphans are listed (audit warnings, also in a dry run: an observation, not a change), never touched.
     const orphans = snapshot.orphans();
     counts.orphans = orphans.length;
+    // Opted in: disable active orphans, unless an excluded entry could not be matched to its
+    // Concur user (it might be the administrator's account among the orphans).
+    if (channel.orphanAction === 'disable') {
+      if (unmappedExcluded > 0) {
+        log.warn('orphans listed, not disabled: an excluded entry could not be mapped to find its Concur user', { channelId: input.channelId, unmappedExcluded });
+      } else {
+        const items: PlanItem[] = [];
+        for (const id of orphans) {
+          if (snapshot.isActive(id)) add(items, `${ORPHAN_GUID_PREFIX}${id}`, { kind: 'action', action: 'disable', reason: 'orphan in Concur (orphanAction: disable)' }, { concurId: id });
+        }
+        if (items.length) await store.addPlanItems(items);
+        await flushHeldBack();
+      }
+    }
     for (let i = 0; i < orphans.length; i += 500) {
       await store.appendAudit(
         orphans.slice(i, i + 500).map((id) => ({ channelId: input.channelId, guid: `concur:${id}`, cycleId: input.cycleId, at: now, action: 'skip' as const, outcome: 'warning' as const, reason: 'orphan: a Concur user no source entry manages' })),

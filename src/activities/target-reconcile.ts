@@ -12,6 +12,8 @@ import type { StateStore } from '../store/state-store';
 import type { TargetUser, UserTarget } from '../targets/user-target';
 
 export const TARGET_RECONCILE = 'target-reconcile';
+/** Plan items and audit rows of orphans use this GUID prefix; no provisioner row is kept for them. */
+export const ORPHAN_GUID_PREFIX = 'concur:';
 
 export class TargetSnapshot {
   private readonly referenced = new Set<string>();
@@ -59,6 +61,22 @@ export class TargetSnapshot {
     const drifted = this.target.drift(desired, actual);
     if (drifted.length === 0) return { decision, repaired: false };
     return { decision: { kind: 'action', action: 'update', reason: `drifted in Concur: ${drifted.join(', ')}` }, repaired: true };
+  }
+
+  /** Marks the Concur user holding these keys as accounted for (an excluded entry's, e.g. the admin's). */
+  referenceKeys(userName: string | undefined, employeeNumber: string | undefined): void {
+    for (const u of this.users.values()) {
+      const r = u.resource as { userName?: unknown; [k: string]: unknown };
+      const enterprise = r['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'] as { employeeNumber?: unknown } | undefined;
+      const sameName = userName !== undefined && typeof r.userName === 'string' && r.userName.toLowerCase() === userName.toLowerCase();
+      const sameNumber = employeeNumber !== undefined && enterprise?.employeeNumber === employeeNumber;
+      if (sameName || sameNumber) this.referenced.add(u.id);
+    }
+  }
+
+  /** Whether Concur shows the user active (orphans already inactive need no disable). */
+  isActive(id: string): boolean {
+    return this.users.get(id)?.resource.active !== false;
   }
 
   /** Concur ids no managed user references, in Concur's order. */

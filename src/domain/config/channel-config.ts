@@ -21,6 +21,11 @@ export const ChannelConfig = z
      * drifted fields, list orphans); 0: only on demand (`sync --mode target`).
      */
     targetReconcileEvery: z.number().int().min(0).default(0),
+    /**
+     * Concur users no source entry manages, found by target reconciliation: `list` (audit warnings
+     * only) or, opted in, `disable`. Excluded entries (the Concur administrator) are never orphans.
+     */
+    orphanAction: z.enum(['list', 'disable']).default('list'),
     /** PingFederate's provisioning options: with one off, that kind of write is held back (audited, counted). */
     userCreate: z.boolean().default(true),
     /** Updates, and re-enabling a disabled user (PingFederate: re-enable needs User Update). */

@@ -75,11 +75,27 @@ describe('target reconciliation', () => {
     expect((await h.sync(CH, { mode: 'target' })).counts).toMatchObject({ create: 0, update: 0, repair: 0, orphans: 1 });
   });
 
+  it('orphanAction disable (opted in) disables orphans but never the excluded administrator, and keeps no provisioner row for them', async () => {
+    const adminDn = 'uid=concur-admin,ou=people,dc=example,dc=com';
+    h.directory.put(person(999, { dn: adminDn, attributes: { ...person(999).attributes, mail: ['concur-admin@example.com'] } }));
+    const admin = await sim('POST', `${ID}/Users`, userBody('admin', { userName: 'concur-admin@example.com', emails: [{ type: 'work', value: 'concur-admin@example.com' }] }));
+    expect(admin.status).toBe(200);
+    await h.configure(CH, { guard: { maxRemovals: 100, maxRemovalPercent: 100 }, orphanAction: 'disable' });
+    const summary = await h.sync(CH, { mode: 'target' });
+    expect(summary.counts).toMatchObject({ orphans: 1, disable: 1, succeeded: 1, excluded: 1 });
+    expect(simUsers().find((u) => u.id === orphanId)).toMatchObject({ active: false });
+    expect(simUsers().find((u) => u.id === admin.body.id)).toMatchObject({ active: true });
+    expect(await h.store.getUser(CH, `concur:${orphanId}`)).toBeUndefined();
+    // Already disabled: listed again, not written again.
+    expect((await h.sync(CH, { mode: 'target' })).counts).toMatchObject({ orphans: 1, disable: 0 });
+    await h.configure(CH, { guard: { maxRemovals: 100, maxRemovalPercent: 100 } });
+  });
+
   it('after Concur lost every user (a simulator restarted without its data), a target cycle re-creates them all', async () => {
     h.simulator.reset();
     expect((await h.sync(CH, { mode: 'full' })).counts).toMatchObject({ create: 0, unchanged: 6 });
     const summary = await h.sync(CH, { mode: 'target' });
-    expect(summary.counts).toMatchObject({ create: 6, repair: 6, succeeded: 6, orphans: 0 });
+    expect(summary.counts).toMatchObject({ create: 6, repair: 6, succeeded: 6, orphans: 0, excluded: 1 });
     expect(simUsers()).toHaveLength(6);
   });
 
