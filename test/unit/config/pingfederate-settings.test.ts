@@ -3,7 +3,7 @@ import { openApiDocument, SyncBody } from '../../../src/api/api-schemas';
 
 describe('PingFederate settings in the OpenAPI description', () => {
   const text = JSON.stringify(openApiDocument());
-  it.each(['userCreate', 'userUpdate', 'userDisableDelete', 'provisionDisabledUsers', 'removeAction', 'timestamp-no-negation', 'timestampAttribute', 'usnAttribute', 'comparisonValue', 'comparisonStatus', 'targetReconcileEvery'])('%s', (name) => {
+  it.each(['userCreate', 'userUpdate', 'userDisableDelete', 'provisionDisabledUsers', 'removeAction', 'timestamp-no-negation', 'timestampAttribute', 'usnAttribute', 'comparisonValue', 'comparisonStatus', 'targetReconcileEvery', 'orphanAction'])('%s', (name) => {
     expect(text).toContain(`"${name}"`);
   });
 
