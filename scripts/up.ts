@@ -74,6 +74,8 @@ async function main() {
     CONCUR_SIM_DEMO_TOKEN: demoToken,
     OUTBOUND_API_PORT: String(apiPort),
     OUTBOUND_DATA_DIR: dataRoot,
+    // The simulator keeps its users in the data folder, as Concur would keep them across restarts.
+    CONCUR_SIM_STATE_FILE: process.env.CONCUR_SIM_STATE_FILE ?? join(dataRoot, 'concur-simulator-users.json'),
   };
   console.log('[up] starting the Concur simulator, the worker and the API...');
   child('concur-simulator', 'simulators/concur/main.ts', env);
@@ -89,12 +91,28 @@ async function main() {
   for (const check of activation.json?.checks ?? []) console.log(`[up]   ${check.ok ? (check.warning ? 'warn' : ' ok ') : 'FAIL'} ${check.name}: ${check.message}`);
   if (activation.status !== 200) throw new Error('the demo channel did not activate (see the checks above)');
 
-  // A channel that already ran (data kept from an earlier `npm run up`) runs a cycle now;
+  // A channel that already ran (data kept from an earlier `npm run up`) reconciles with the
+  // target now, so Concur and the state store agree even if the simulator's file was removed;
   // a new one runs its first cycle as soon as it is activated.
   let status: Json = (await http('GET', '/channels/demo/status')).json;
   let c: Json;
   if (status?.lastCycle) {
-    c = (await http('POST', '/channels/demo/sync', { wait: true })).json?.summary;
+    const started: Json = (await http('POST', '/channels/demo/sync', { mode: 'target' })).json;
+    await waitUntil(
+      "the demo channel's reconcile with the simulator",
+      async () => {
+        status = (await http('GET', '/channels/demo/status')).json;
+        // Re-creating many users trips the mass-change guard; for the demo, say so and approve.
+        if (status?.currentCycle?.cycleNo === started.cycleNo && status?.progress?.phase === 'awaiting-approval') {
+          console.log(`[up] the simulator lost users (${status.progress.guard?.removals} to re-create or repair): approving for the demo`);
+          await http('POST', `/channels/demo/cycles/${started.cycleNo}/approve`);
+        }
+        return status?.lastCycle?.cycleNo === started.cycleNo;
+      },
+      5 * 60_000,
+      500,
+    );
+    c = status.lastCycle;
   } else {
     await waitUntil(
       "the demo channel's first cycle",

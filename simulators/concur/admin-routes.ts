@@ -6,6 +6,7 @@ import type { RequestLog } from './request-log';
 import type { Router, SimRequest } from './router';
 import type { SimContext } from './sim-context';
 import { snapshotUser } from './sim-user';
+import { setHistory } from './user-history';
 
 /** Simulator-only endpoints under `/_sim` (no auth, never faulted, loopback only). */
 function jsonBody(req: SimRequest): Record<string, unknown> {
@@ -26,6 +27,12 @@ export function adminRoutes(router: Router, ctx: SimContext, log: RequestLog, ex
     const since = Number(req.query.get('since') ?? 0);
     if (!Number.isInteger(since) || since < 0) throw invalidValue('since', "'since' must be a non-negative integer");
     return { status: 200, body: log.since(since) };
+  });
+  router.add('PUT', '/_sim/users/:id/history', (req, p) => {
+    const b = jsonBody(req);
+    if (typeof b.history !== 'boolean') throw invalidValue('history', "'history' must be true or false");
+    setHistory(ctx.store, p.id, b.history);
+    return { status: 204 };
   });
   router.add('POST', '/_sim/reset', () => {
     extra.onReset();

@@ -9,6 +9,7 @@ import { forbidden, type SimContext } from './sim-context';
 import type { AccessGrant } from './token-registry';
 import { limitToScopes, parseAttributeList, project, renderUser, type Projection, type UserResource } from './user-view';
 import { createUser, patchUser, replaceUser, requireWriteScopes } from './user-writes';
+import { deleteUser } from './user-history';
 import type { StoredUser } from './user-store';
 
 const READ_SCOPES = [SCOPES.idsRead, SCOPES.coreRead, SCOPES.coreSensitiveRead, SCOPES.enterpriseRead, SCOPES.sapRead];
@@ -218,7 +219,7 @@ export function identityRoutes(router: Router, ctx: SimContext): void {
   router.add('DELETE', `${base}/Users/:id`, (req, p) => {
     const g = companyGrant(ctx, req);
     ctx.requireScopes(g, SCOPES.delete);
-    ctx.store.delete(userOr404(ctx, g, p.id));
+    deleteUser(ctx.store, userOr404(ctx, g, p.id));
     return { status: 204 };
   });
 

@@ -14,6 +14,7 @@ import { Router, type SimRequest, type SimResponse } from './router';
 import { resolveOptions, SimContext } from './sim-context';
 import { snapshotUser, type ConcurSimUser } from './sim-user';
 import { upsRoutes } from './ups-routes';
+import { setHistory } from './user-history';
 import type { StoredUser } from './user-store';
 
 /** The running simulator, as tests, the demo and benchmarks drive it. */
@@ -26,6 +27,8 @@ export interface ConcurSimulator {
   users(): ConcurSimUser[];
   requests(): SimRequestLog[];
   setFaults(f: FaultOptions): void;
+  /** Gives a user transaction history (or takes it away): Concur then refuses to delete it. */
+  setHistory(id: string, history: boolean): void;
   reset(): void;
 }
 
@@ -122,6 +125,10 @@ class ConcurSimulatorServer implements ConcurSimulator {
 
   setFaults(f: FaultOptions): void {
     this.ctx.faults.set(f);
+  }
+
+  setHistory(id: string, history: boolean): void {
+    setHistory(this.ctx.store, id, history);
   }
 
   reset(): void {

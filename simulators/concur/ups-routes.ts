@@ -9,6 +9,7 @@ import type { SimContext } from './sim-context';
 import type { AccessGrant } from './token-registry';
 import { renderUser } from './user-view';
 import { createUser, patchUser, replaceUser, requireWriteScopes } from './user-writes';
+import { deleteUser } from './user-history';
 import type { StoredUser } from './user-store';
 
 /**
@@ -109,7 +110,7 @@ function runBulkOp(ctx: SimContext, g: AccessGrant, op: Record<string, unknown>,
     const user = ctx.store.getInCompany(id, g.companyId);
     if (!user) throw notFound(`User ${id}`);
     if (method === 'DELETE') {
-      ctx.store.delete(user);
+      deleteUser(ctx.store, user);
       return { success: true, code: '204', resourceId: id, extensions: [] };
     }
     if (method === 'PUT') {
@@ -182,7 +183,7 @@ export function upsRoutes(router: Router, ctx: SimContext): void {
     const g = companyGrant(ctx, req);
     const found = ctx.store.getInCompany(p.id, g.companyId);
     if (!found) throw notFound(`User ${p.id}`);
-    ctx.store.delete(found);
+    deleteUser(ctx.store, found);
     return { status: 204 };
   });
 

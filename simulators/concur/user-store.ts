@@ -16,6 +16,8 @@ export interface StoredUser {
   created: string;
   lastModified: string;
   version: number;
+  /** The user has transaction history (expenses, trips): Concur refuses to delete it. */
+  history?: boolean;
   /** Legacy v1 password, only for users created through v1 (never returned). */
   password?: string;
 }

@@ -4,6 +4,7 @@ import type { LookedUpUser, UserTarget } from '../targets/user-target';
 import type { ActivityDeps } from './activity-deps';
 import { applyUserWrite, type UserWriteResult } from './apply-user';
 import type { ChannelResources } from './channel-resources';
+import { ORPHAN_GUID_PREFIX } from './target-reconcile';
 
 export interface ApplyBatchResult {
   /** Outcome counts over the whole batch, including items done by an earlier attempt. */
@@ -49,7 +50,10 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
   const flush = async () => {
     const batch = outcomes;
     outcomes = [];
-    const users = batch.map((o) => o.result.user).filter((u): u is Partial<ProvisionedUser> & { channelId: string; guid: string } => Boolean(u));
+    // Orphans disabled by target reconciliation have no source entry, so no provisioner row.
+    const users = batch
+      .map((o) => o.result.user)
+      .filter((u): u is Partial<ProvisionedUser> & { channelId: string; guid: string } => Boolean(u) && !u!.guid.startsWith(ORPHAN_GUID_PREFIX));
     const audit = batch.map((o) => o.result.audit).filter((a): a is AuditEntry => Boolean(a));
     if (users.length) await store.upsertUsers(users);
     const recorded = batch.filter((o) => o.result.outcome !== 'connection-error');

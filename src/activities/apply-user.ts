@@ -1,5 +1,5 @@
 import type { DesiredConcurUser } from '../domain/concur-user';
-import type { PlannedAction } from '../domain/plan/plan-user';
+import { DELETE_REFUSED, type PlannedAction } from '../domain/plan/plan-user';
 import type { AuditEntry, ProvisionedUser } from '../store/state-store';
 import { TargetError, type LookedUpUser, type UserTarget } from '../targets/user-target';
 
@@ -52,15 +52,17 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  */
 export async function applyUserWrite(target: UserTarget, write: UserWrite, options: { now: Date; timeoutMs: number }): Promise<UserWriteResult> {
   const base = { channelId: write.channelId, guid: write.guid };
-  const audit = (outcome: AuditEntry['outcome'], message?: string): AuditEntry => ({
+  const audit = (outcome: AuditEntry['outcome'], message?: string, action: AuditEntry['action'] = write.action, reason = write.reason): AuditEntry => ({
     ...base,
     cycleId: write.cycleId,
     at: options.now,
-    action: write.action,
+    action,
     outcome,
-    reason: write.reason,
+    reason,
     message,
   });
+  /** Set when Concur refused a delete (a user with history) and the user was disabled instead. */
+  let deleteRefused: string | undefined;
   try {
     let concurId = write.concurId;
     let status: ProvisionedUser['status'] = 'active';
@@ -97,8 +99,16 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
             status = 'disabled';
             break;
           case 'delete':
-            await target.remove(need(concurId));
-            status = 'deleted';
+            try {
+              await target.remove(need(concurId));
+              status = 'deleted';
+            } catch (err) {
+              // Concur deletes only users without history; the others are disabled, as PingFederate would.
+              if (!(err instanceof TargetError) || err.kind !== 'data') throw err;
+              deleteRefused = err.message;
+              await target.disable(need(concurId), options.now);
+              status = 'disabled';
+            }
             break;
         }
       })(),
@@ -116,6 +126,11 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
     };
     if (write.desiredHash) user.lastHash = write.desiredHash;
     if (write.desired) user.sourceEnabled = write.desired.identity.active;
+    if (deleteRefused !== undefined) {
+      user.lastErrorCode = DELETE_REFUSED;
+      user.lastError = `Concur refused the delete; disabled instead: ${deleteRefused}`;
+      return { outcome: 'succeeded', concurId, user, audit: audit('succeeded', deleteRefused, 'disable', `${write.reason}; Concur refused the delete, disabled instead`) };
+    }
     return { outcome: 'succeeded', concurId, user, audit: audit('succeeded') };
   } catch (err) {
     const e = err instanceof TargetError ? err : new TargetError('transient', 'unexpected error talking to Concur', 'UNEXPECTED', { cause: err });

@@ -3,7 +3,10 @@ import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
 import { losingClaims, USERNAME_CLAIM_CONFLICT, type UserNameClaim } from '../domain/plan/user-name-claims';
-import type { CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
+import { heldBackReason } from '../domain/plan/provisioning-options';
+import { fullReadReason, reconcileFingerprint, type FullReadReason } from '../domain/plan/reconcile-fingerprint';
+import { ORPHAN_GUID_PREFIX, TARGET_RECONCILE, TargetSnapshot, targetReconcileDue } from './target-reconcile';
+import type { AuditEntry, CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
 import { DatastoreError } from '../datastores/datastore-error';
 import type { ActivityDeps } from './activity-deps';
 import { configError } from './activity-errors';
@@ -24,6 +27,10 @@ export interface PlanCycleResult {
   retry: { initialDelaySeconds: number; maxAttempts: number; breakerProbeSeconds: number };
   intervalSeconds: number;
   fullReconcileEvery: number;
+  /** The cycle's mode as planned: an incremental cycle becomes full when the config changed. */
+  mode: 'full' | 'incremental';
+  /** Why the whole scope was read (e.g. `config-changed`). */
+  modeReason?: string;
 }
 
 /**
@@ -46,12 +53,33 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
 
   const settings = { provisionDisabledUsers: channel.provisionDisabledUsers, removeAction: channel.removeAction };
   const incrementalPossible = channel.source.kind === 'ldap' ? channel.source.changeDetection !== 'full' : Boolean(channel.source.updatedAtColumn);
-  const fullRead = cycle.mode === 'full' || !incrementalPossible || !state.watermark;
+  const fingerprint = reconcileFingerprint(channel);
+  const fullReason = fullReadReason({ requestedMode: cycle.mode, incrementalPossible, watermark: state.watermark, lastFullCycleNo: state.lastFullCycleNo, committedFingerprint: state.configHash, fingerprint });
+  const fullRead = fullReason !== undefined;
+  const targetMode = cycle.mode === 'target' || (fullRead && (await targetReconcileDue(store, input.channelId, channel.targetReconcileEvery, cycle.cycleNo)));
+  // A config change turns the cycle into a full reconcile, recorded as such (mode full, reason).
+  const mode = fullReason === 'config-changed' || targetMode || cycle.mode === 'target' ? 'full' : cycle.mode;
+  const modeReason: FullReadReason | undefined = targetMode ? TARGET_RECONCILE : fullReason;
+  await store.updateCycle(input.cycleId, { mode, modeReason, configHash: fingerprint });
+  let unmappedExcluded = 0;
+  const snapshot = targetMode ? await TargetSnapshot.load((await resources.get(input.channelId)).target) : undefined;
   const counts = zeroCounts();
   let seq = 0;
   let watermark: string | undefined;
+  // Writes a provisioning option holds back: audited as warnings (not in a dry run), counted.
+  let heldBack: AuditEntry[] = [];
+  const flushHeldBack = async () => {
+    if (heldBack.length === 0) return;
+    const entries = heldBack;
+    heldBack = [];
+    await store.appendAudit(entries);
+  };
   const add = (items: PlanItem[], guid: string, decision: PlanDecision, extra: Partial<PlanItem>, existing?: ProvisionedUser) => {
-    if (decision.kind === 'action') {
+    const held = decision.kind === 'action' ? heldBackReason(decision.action, channel) : undefined;
+    if (decision.kind === 'action' && held) {
+      counts.heldBack = (counts.heldBack ?? 0) + 1;
+      if (!cycle.dryRun) heldBack.push({ channelId: input.channelId, guid, cycleId: input.cycleId, at: now, action: decision.action, outcome: 'warning', reason: held, message: decision.reason });
+    } else if (decision.kind === 'action') {
       counts[decision.action]++;
       items.push({ cycleId: input.cycleId, seq, guid, action: decision.action, reason: decision.reason, batchNo: Math.floor(seq / BATCH_SIZE), concurId: existing?.concurId, ...extra });
       seq++;
@@ -79,6 +107,13 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
         const existing = existingUsers.get(entry.guid);
         const excluded = matchesExclusion(entry, channel.exclusion);
         if (excluded) {
+          snapshot?.reference(existing?.concurId);
+          if (snapshot) {
+            // Excluded accounts (the Concur administrator) exist in Concur unmanaged: never orphans.
+            const mapped = await mapper.map(entry);
+            if (mapped.ok) snapshot.referenceKeys(mapped.user.identity.userName, mapped.user.identity.enterprise.employeeNumber);
+            else unmappedExcluded++;
+          }
           counts.excluded++;
           if (existing && !existing.excluded && !cycle.dryRun) userUpdates.push({ channelId: input.channelId, guid: entry.guid, excluded: true });
           continue;
@@ -103,16 +138,23 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
             continue;
           }
           decision = planAfterMapping(mapped.hash, mapped.user.identity.active, existing);
+          if (snapshot) {
+            const repaired = snapshot.repair(decision, existing, mapped.user);
+            decision = repaired.decision;
+            if (repaired.repaired) counts.repair = (counts.repair ?? 0) + 1;
+          }
           const linked = Boolean(existing?.concurId) && (existing?.status === 'active' || existing?.status === 'disabled');
           claims.push({ guid: entry.guid, key: stableHash(mapped.user.identity.userName.toLowerCase()).slice(0, 32), linked });
           if (decision.kind === 'action' && decision.action === 'create') plannedCreates.set(entry.guid, { seq, status: existing?.status });
           add(items, entry.guid, decision, { desired: mapped.user, desiredHash: mapped.hash }, existing);
         } else {
+          snapshot?.reference(existing?.concurId);
           add(items, entry.guid, decision, {}, existing);
         }
       }
       if (items.length) await store.addPlanItems(items);
       if (userUpdates.length) await store.upsertUsers(userUpdates);
+      await flushHeldBack();
       if (fullRead && !cycle.dryRun) await store.markSeen(input.channelId, guids, cycle.cycleNo);
       if (fullRead && cycle.dryRun) guids.forEach((g) => seenInDryRun.add(g));
       if (page.watermark) watermark = page.watermark;
@@ -146,17 +188,44 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       if (unseen.length === 0) break;
       const items: PlanItem[] = [];
       for (const user of unseen) {
+        snapshot?.reference(user.concurId);
         if (!seenInDryRun.has(user.guid)) add(items, user.guid, planRemoval(user, settings), {}, user);
       }
       if (items.length) await store.addPlanItems(items);
+      await flushHeldBack();
       after = unseen[unseen.length - 1].guid;
       heartbeat({ read: counts.read, planned: seq });
     }
   }
 
+  if (snapshot) {
+    // Orphans are listed (audit warnings, also in a dry run: an observation, not a change), never touched.
+    const orphans = snapshot.orphans();
+    counts.orphans = orphans.length;
+    // Opted in: disable active orphans, unless an excluded entry could not be matched to its
+    // Concur user (it might be the administrator's account among the orphans).
+    if (channel.orphanAction === 'disable') {
+      if (unmappedExcluded > 0) {
+        log.warn('orphans listed, not disabled: an excluded entry could not be mapped to find its Concur user', { channelId: input.channelId, unmappedExcluded });
+      } else {
+        const items: PlanItem[] = [];
+        for (const id of orphans) {
+          if (snapshot.isActive(id)) add(items, `${ORPHAN_GUID_PREFIX}${id}`, { kind: 'action', action: 'disable', reason: 'orphan in Concur (orphanAction: disable)' }, { concurId: id });
+        }
+        if (items.length) await store.addPlanItems(items);
+        await flushHeldBack();
+      }
+    }
+    for (let i = 0; i < orphans.length; i += 500) {
+      await store.appendAudit(
+        orphans.slice(i, i + 500).map((id) => ({ channelId: input.channelId, guid: `concur:${id}`, cycleId: input.cycleId, at: now, action: 'skip' as const, outcome: 'warning' as const, reason: 'orphan: a Concur user no source entry manages' })),
+      );
+    }
+  }
+
   const batches = Math.ceil(seq / BATCH_SIZE);
   await store.updateCycle(input.cycleId, { counts, batches, watermark });
-  log.info('cycle planned', { channelId: input.channelId, cycleId: input.cycleId, fullRead, read: counts.read, planned: seq, batches, ms: Date.now() - started });
+  log.info('cycle planned', { channelId: input.channelId, cycleId: input.cycleId, fullRead, fullReason, read: counts.read, planned: seq, batches, ms: Date.now() - started });
   return {
     counts,
     batches,
@@ -166,6 +235,8 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
     retry: channel.retry,
     intervalSeconds: channel.intervalSeconds,
     fullReconcileEvery: channel.fullReconcileEvery,
+    mode,
+    modeReason,
   };
 }
 

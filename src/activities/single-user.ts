@@ -1,4 +1,5 @@
 import { matchesExclusion } from '../domain/exclusion';
+import { heldBackReason } from '../domain/plan/provisioning-options';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
 import type { ActivityDeps } from './activity-deps';
 import { applyUserWrite, type UserWriteResult } from './apply-user';
@@ -63,6 +64,14 @@ export async function provisionSingleUser(
   if (decision.kind !== 'action') {
     if (!input.dryRun && stored?.nextAttemptAt) await store.upsertUser({ channelId: input.channelId, guid: input.guid, nextAttemptAt: undefined });
     return { action: 'none', reason: decision.kind === 'skip' ? decision.reason : 'nothing to do', outcome: 'skipped', concurId: existing?.concurId };
+  }
+  const held = heldBackReason(decision.action, channel);
+  if (held) {
+    if (!input.dryRun) {
+      await store.appendAudit([{ channelId: input.channelId, guid: input.guid, cycleId: input.cycleId, at: now, action: decision.action, outcome: 'warning', reason: held, message: decision.reason }]);
+      if (stored?.nextAttemptAt) await store.upsertUser({ channelId: input.channelId, guid: input.guid, nextAttemptAt: undefined });
+    }
+    return { action: decision.action, reason: held, outcome: 'skipped', concurId: existing?.concurId };
   }
   if (input.dryRun) return { action: decision.action, reason: decision.reason, outcome: 'planned', concurId: existing?.concurId };
 

@@ -4,7 +4,8 @@ import { OutboundConfig } from '../domain/config/outbound-config';
 /** Request bodies, validated at the edge; the same schemas generate the OpenAPI description. */
 export const SyncBody = z
   .object({
-    mode: z.enum(['full', 'incremental']).optional(),
+    /** `target`: a full cycle that also reconciles with what Concur holds (re-creates, repairs, lists orphans). */
+    mode: z.enum(['full', 'incremental', 'target']).optional(),
     dryRun: z.boolean().optional(),
     /** Wait for the cycle to finish and return its summary. */
     wait: z.boolean().optional(),

@@ -13,7 +13,7 @@ const USAGE = `usage: outbound <command> [options]
   status CHANNEL                   workflow status and current cycle progress
   activate CHANNEL                 verify credentials, datastore, filter, mapping; start cycling
   deactivate | pause | resume CHANNEL
-  sync CHANNEL [--full] [--dry-run] [--wait]
+  sync CHANNEL [--full | --mode full|incremental|target] [--dry-run] [--wait]
   cycles CHANNEL                   recent cycles with counts
   cycle CHANNEL N                  one cycle and its plan (GUID, action, reason, outcome)
   approve | reject CHANNEL N       decide a cycle held by the mass-change guard
@@ -30,6 +30,7 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     options: {
       file: { type: 'string', short: 'f' },
       full: { type: 'boolean' },
+      mode: { type: 'string' },
       'dry-run': { type: 'boolean' },
       wait: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -80,7 +81,7 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
     case 'reset':
       return call('POST', `/channels/${need(a, 'CHANNEL')}/${command}`);
     case 'sync':
-      return call('POST', `/channels/${need(a, 'CHANNEL')}/sync`, { mode: values.full ? 'full' : undefined, dryRun: values['dry-run'] ?? false, wait: values.wait ?? false });
+      return call('POST', `/channels/${need(a, 'CHANNEL')}/sync`, { mode: values.mode ?? (values.full ? 'full' : undefined), dryRun: values['dry-run'] ?? false, wait: values.wait ?? false });
     case 'cycles':
       return call('GET', `/channels/${need(a, 'CHANNEL')}/cycles`);
     case 'cycle':

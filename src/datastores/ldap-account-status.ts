@@ -1,6 +1,6 @@
 /**
- * Account status per PingFederate's source settings: a flag attribute whose value marks the
- * account disabled, or AD's userAccountControl bitmap (bit 0x2, ACCOUNTDISABLE). When the
+ * Account status per PingFederate's source settings: a flag attribute compared with a value that
+ * means enabled or disabled (Flag Comparison Value and Status), or AD's userAccountControl bitmap (bit 0x2, ACCOUNTDISABLE). When the
  * attribute is absent (or unreadable) the channel's default status applies.
  */
 import type { LdapSourceSettings } from '../domain/config/source-settings';
@@ -23,8 +23,10 @@ export function accountEnabled(values: string[], settings: StatusSettings): bool
       return byDefault;
     case 'flag': {
       if (values.length === 0) return byDefault;
-      const disabled = status.disabledValue.toLowerCase();
-      return !values.some((v) => v.trim().toLowerCase() === disabled);
+      const compared = (status.comparisonValue ?? status.disabledValue ?? '').toLowerCase();
+      const matches = values.some((v) => v.trim().toLowerCase() === compared);
+      const matchMeansEnabled = status.disabledValue === undefined && status.comparisonStatus === 'enabled';
+      return matchMeansEnabled ? matches : !matches;
     }
     case 'active-directory': {
       const text = values[0]?.trim();

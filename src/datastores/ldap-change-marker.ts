@@ -3,6 +3,8 @@
  * Directory, where modifyTimestamp is constructed and cannot be searched efficiently) with
  * `(attr>=W)`: `>=` re-reads the few entries stamped in the watermark's second, which is what
  * catches changes committed later in that same second (timestamps have one-second resolution).
+ * TIMESTAMP_NO_NEGATION always uses `>=` (no `!`, which Oracle DSEE and others reject in filters).
+ * The attribute names are configurable (timestampAttribute, usnAttribute).
  * ACTIVE_DIRECTORY_USN uses uSNChanged with `(uSNChanged>=W+1)`: USNs are unique per domain
  * controller, so nothing at W needs reading again (and failover to another DC needs a full read).
  */
@@ -31,7 +33,7 @@ export function generalizedTimeKey(value: string): string | undefined {
 /** How long after a timestamp no entry can still be stamped with it (server clock skew included). */
 export const SETTLED_AFTER_MS = 5 * 60_000;
 
-const timestampMarker = (attribute: string): ChangeMarker => ({
+const timestampMarker = (attribute: string, negation = true): ChangeMarker => ({
   attribute,
   compare(a, b) {
     const ka = generalizedTimeKey(a) ?? '';
@@ -49,13 +51,13 @@ const timestampMarker = (attribute: string): ChangeMarker => ({
     // bulk-loaded directory would be re-read whole by every idle cycle). Once the second is
     // safely past (clock skew allowed for), read strictly newer entries only.
     const stampedAt = Date.UTC(+key.slice(0, 4), +key.slice(4, 6) - 1, +key.slice(6, 8), +key.slice(8, 10), +key.slice(10, 12), +key.slice(12, 14));
-    if (now.getTime() - stampedAt > SETTLED_AFTER_MS) return `(&${since}(!${equalityFilter(attribute, watermark.trim())}))`;
+    if (negation && now.getTime() - stampedAt > SETTLED_AFTER_MS) return `(&${since}(!${equalityFilter(attribute, watermark.trim())}))`;
     return since;
   },
 });
 
-const usnMarker: ChangeMarker = {
-  attribute: 'uSNChanged',
+const usnMarker = (attribute: string): ChangeMarker => ({
+  attribute,
   compare(a, b) {
     const na = /^\d+$/.test(a.trim()) ? BigInt(a.trim()) : -1n;
     const nb = /^\d+$/.test(b.trim()) ? BigInt(b.trim()) : -1n;
@@ -63,19 +65,27 @@ const usnMarker: ChangeMarker = {
   },
   changedSince(watermark) {
     if (!/^\d+$/.test(watermark.trim())) {
-      throw new LdapDatastoreError('channel.source.changeDetection', 'the stored watermark is not a uSNChanged number; run a full read to reset it');
+      throw new LdapDatastoreError('channel.source.changeDetection', `the stored watermark is not a ${attribute} number; run a full read to reset it`);
     }
-    return greaterOrEqualFilter('uSNChanged', String(BigInt(watermark.trim()) + 1n));
+    return greaterOrEqualFilter(attribute, String(BigInt(watermark.trim()) + 1n));
   },
-};
+});
 
 /** The marker for the channel's change detection, or undefined for `full`. */
-export function changeMarkerFor(detection: LdapSourceSettings['changeDetection'], activeDirectory: boolean): ChangeMarker | undefined {
+export function changeMarkerFor(
+  detection: LdapSourceSettings['changeDetection'],
+  activeDirectory: boolean,
+  names: Partial<Pick<LdapSourceSettings, 'timestampAttribute' | 'usnAttribute'>> = {},
+): ChangeMarker | undefined {
+  const timestampAttribute = names.timestampAttribute ?? (activeDirectory ? 'whenChanged' : 'modifyTimestamp');
   switch (detection) {
     case 'timestamp':
-      return timestampMarker(activeDirectory ? 'whenChanged' : 'modifyTimestamp');
+      return timestampMarker(timestampAttribute);
+    case 'timestamp-no-negation':
+      // Always `>=`: re-reads the watermark's second, but needs no `!` in the filter.
+      return timestampMarker(timestampAttribute, false);
     case 'active-directory-usn':
-      return usnMarker;
+      return usnMarker(names.usnAttribute ?? 'uSNChanged');
     case 'full':
       return undefined;
   }

@@ -75,7 +75,8 @@ class LdapChannelSource implements ChannelSource {
   }
 
   private marker(connection: LdapConnection): ChangeMarker | undefined {
-    return changeMarkerFor(this.getPlan().settings.changeDetection, connection.activeDirectory);
+    const { settings } = this.getPlan();
+    return changeMarkerFor(settings.changeDetection, connection.activeDirectory, settings);
   }
 
   private mapping(connection: LdapConnection): EntryMapping {

@@ -219,11 +219,12 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
 
   async getChannelState(channelId: string): Promise<ChannelState> {
     const row = (await this.db('channel_state').where({ channel_id: channelId }).first()) as
-      | { watermark: string | null; last_cycle_no: number; last_full_cycle_no: number | null }
+      | { watermark: string | null; last_cycle_no: number; last_full_cycle_no: number | null; config_hash?: string | null }
       | undefined;
     const state: ChannelState = { channelId, lastCycleNo: row ? toNumber(row.last_cycle_no) : 0 };
     if (row?.watermark != null) state.watermark = row.watermark;
     if (row?.last_full_cycle_no != null) state.lastFullCycleNo = toNumber(row.last_full_cycle_no);
+    if (row?.config_hash != null) state.configHash = row.config_hash;
     return state;
   }
 
@@ -271,9 +272,12 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
 
   async updateCycle(
     cycleId: number,
-    patch: Partial<Pick<CycleRecord, 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>,
+    patch: Partial<Pick<CycleRecord, 'mode' | 'modeReason' | 'configHash' | 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>,
   ): Promise<void> {
     const update: Record<string, unknown> = {};
+    if (patch.mode !== undefined) update.mode = patch.mode;
+    if ('modeReason' in patch) update.mode_reason = patch.modeReason ?? null;
+    if ('configHash' in patch) update.config_hash = patch.configHash ?? null;
     if ('outcome' in patch && patch.outcome !== undefined) update.outcome = patch.outcome;
     if ('counts' in patch && patch.counts !== undefined) update.counts = JSON.stringify(patch.counts);
     if ('batches' in patch && patch.batches !== undefined) update.batches = patch.batches;
@@ -305,6 +309,7 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
       const update: Record<string, unknown> = {};
       if (outcome === 'succeeded' && cycle.watermark !== undefined) update.watermark = cycle.watermark;
       if (cycle.mode === 'full' && outcome !== 'rejected') update.last_full_cycle_no = cycle.cycleNo;
+      if (cycle.mode === 'full' && outcome !== 'rejected' && cycle.configHash !== undefined) update.config_hash = cycle.configHash;
       if (Object.keys(update).length === 0) return;
       await trx('channel_state')
         .insert({ channel_id: cycle.channelId, last_cycle_no: cycle.cycleNo, ...update, updated_at: now })

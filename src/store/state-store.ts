@@ -55,7 +55,8 @@ export interface PlanItem {
   message?: string;
 }
 
-export type CycleMode = 'full' | 'incremental';
+/** `target`: a full cycle that also reconciles with what Concur holds (recorded as full, reason target-reconcile). */
+export type CycleMode = 'full' | 'incremental' | 'target';
 export type CycleOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'rejected' | 'planned';
 
 export interface CycleCounts {
@@ -71,6 +72,12 @@ export interface CycleCounts {
   failed: number;
   retrying: number;
   invalid: number;
+  /** Writes not sent because the channel's provisioning option for them is off (userCreate, ...). */
+  heldBack?: number;
+  /** Target reconciliation: managed users re-created or repaired because Concur drifted. */
+  repair?: number;
+  /** Target reconciliation: Concur users no source entry manages (listed, never touched). */
+  orphans?: number;
 }
 
 export interface CycleRecord {
@@ -87,6 +94,10 @@ export interface CycleRecord {
   /** Watermark read during this cycle; committed to the channel when the cycle succeeds. */
   watermark?: string;
   error?: string;
+  /** Why the cycle read the whole scope, e.g. `config-changed` (absent for incremental cycles). */
+  modeReason?: string;
+  /** Fingerprint of the mapping-relevant settings the cycle planned with (see reconcile-fingerprint). */
+  configHash?: string;
 }
 
 export interface AuditEntry {
@@ -95,7 +106,8 @@ export interface AuditEntry {
   cycleId?: number;
   at: Date;
   action: PlanAction | 'link' | 'retry' | 'skip' | 'invalid';
-  outcome: 'succeeded' | 'failed' | 'retrying' | 'planned' | 'skipped';
+  /** `warning`: a write the channel's provisioning options held back (the reason names the option). */
+  outcome: 'succeeded' | 'failed' | 'retrying' | 'planned' | 'skipped' | 'warning';
   reason: string;
   message?: string;
 }
@@ -116,6 +128,8 @@ export interface ChannelState {
   watermark?: string;
   lastCycleNo: number;
   lastFullCycleNo?: number;
+  /** Fingerprint committed by the last full cycle: a different one means the config changed since. */
+  configHash?: string;
 }
 
 export interface StoredOAuthToken {
@@ -158,9 +172,12 @@ export interface StateStore {
    */
   startCycle(channelId: string, mode: CycleMode, dryRun: boolean, cycleNo?: number): Promise<CycleRecord>;
   getCycle(cycleId: number): Promise<CycleRecord | undefined>;
-  updateCycle(cycleId: number, patch: Partial<Pick<CycleRecord, 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>): Promise<void>;
+  updateCycle(cycleId: number, patch: Partial<Pick<CycleRecord, 'mode' | 'modeReason' | 'configHash' | 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>): Promise<void>;
   listCycles(channelId: string, limit: number): Promise<CycleRecord[]>;
-  /** Marks a cycle done; for a succeeded non-dry-run cycle also commits its watermark to the channel. */
+  /**
+   * Marks a cycle done; for a succeeded non-dry-run cycle also commits its watermark to the
+   * channel, and for a full one (not rejected) its config fingerprint.
+   */
   finishCycle(cycleId: number, outcome: CycleOutcome, counts: CycleCounts): Promise<void>;
 
   // plan --------------------------------------------------------------------------------------

@@ -121,6 +121,8 @@ export interface CycleRow {
   finished_at: Date | number | null;
   watermark: string | null;
   error: string | null;
+  mode_reason?: string | null;
+  config_hash?: string | null;
 }
 
 export function cycleFromRow(r: CycleRow): CycleRecord {
@@ -137,6 +139,8 @@ export function cycleFromRow(r: CycleRow): CycleRecord {
     finishedAt: toOptionalDate(r.finished_at),
     watermark: opt(r.watermark),
     error: opt(r.error),
+    modeReason: opt(r.mode_reason ?? null),
+    configHash: opt(r.config_hash ?? null),
   };
 }
 

@@ -19,9 +19,19 @@ export interface UserTarget {
   disable(id: string, at: Date): Promise<void>;
   reactivate(id: string, desired: DesiredConcurUser, options?: WriteOptions): Promise<void>;
   remove(id: string): Promise<void>;
+  /** Every user the target holds, page by page (target reconciliation). */
+  listAll?(): AsyncIterable<TargetUser[]>;
+  /** Names of the owned, updatable fields in which the target user differs from `desired`. */
+  drift?(desired: DesiredConcurUser, actual: TargetUser): string[];
   close(): Promise<void>;
   /** Asynchronous extension writes (Concur's UPS for Spend/Travel), when the target has them. */
   extensions?: ExtensionWriter;
+}
+
+/** A user as the target holds it; `resource` holds attribute values and never leaves the activity. */
+export interface TargetUser {
+  id: string;
+  resource: Record<string, unknown>;
 }
 
 export interface WriteOptions {

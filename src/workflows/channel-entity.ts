@@ -53,10 +53,11 @@ export class ChannelEntity {
   }
 
   requestSync(request: SyncRequest): number {
-    // Merge with a pending request: a full or a real (non-dry) run wins.
+    // Merge with a pending request: target over full over incremental; a real (non-dry) run wins.
     const pending = this.state.pendingSync;
+    const rank = (m?: CycleMode) => (m === 'target' ? 2 : m === 'full' ? 1 : 0);
     this.state.pendingSync = pending
-      ? { mode: pending.mode === 'full' || request.mode === 'full' ? 'full' : request.mode ?? pending.mode, dryRun: Boolean(pending.dryRun && request.dryRun) }
+      ? { mode: rank(pending.mode) >= rank(request.mode) && pending.mode !== undefined ? pending.mode : request.mode ?? pending.mode, dryRun: Boolean(pending.dryRun && request.dryRun) }
       : { ...request };
     this.syncTickets++;
     return this.state.nextCycleNo;

@@ -81,7 +81,8 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
   const summary = (outcome: CycleSummary['outcome'], counts = plan.counts, error?: string): CycleSummary => ({
     cycleNo: input.cycleNo,
     cycleId,
-    mode: input.mode,
+    mode: plan.mode ?? input.mode,
+    modeReason: plan.modeReason,
     dryRun: input.dryRun,
     outcome,
     counts,
@@ -98,10 +99,12 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
     return summary('planned', counts);
   }
 
-  const guardReason = removalGuardReason(plan.counts.disable + plan.counts.delete, plan.managed, plan.guard, { emptyRead: plan.emptyRead });
+  // Target reconciliation's repairs (re-creates, drift updates) are mass changes too.
+  const guarded = plan.counts.disable + plan.counts.delete + (plan.counts.repair ?? 0);
+  const guardReason = removalGuardReason(guarded, plan.managed, plan.guard, { emptyRead: plan.emptyRead });
   if (guardReason) {
     progress.phase = 'awaiting-approval';
-    progress.guard = { removals: plan.counts.disable + plan.counts.delete, managed: plan.managed, limit: guardReason };
+    progress.guard = { removals: guarded, managed: plan.managed, limit: guardReason };
     log.warn('cycle waits for approval', { channelId: input.channelId, cycleNo: input.cycleNo, reason: guardReason });
     await condition(() => decision !== undefined || stopping);
     if (!decision) {

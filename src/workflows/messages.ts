@@ -23,6 +23,8 @@ export interface CycleSummary {
   cycleNo: number;
   cycleId: number;
   mode: CycleMode;
+  /** Why the cycle read the whole scope (e.g. `config-changed`), when it did. */
+  modeReason?: string;
   dryRun: boolean;
   outcome: CycleOutcome;
   counts: CycleCounts;

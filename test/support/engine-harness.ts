@@ -101,7 +101,7 @@ export class EngineHarness {
   }
 
   /** Runs a cycle now and waits for its summary. */
-  async sync(channelId: string, request: { mode?: 'full' | 'incremental'; dryRun?: boolean } = {}) {
+  async sync(channelId: string, request: { mode?: 'full' | 'incremental' | 'target'; dryRun?: boolean } = {}) {
     const started = await this.control.syncNow(channelId, request);
     return this.client.workflow.getHandle(started.workflowId).result() as Promise<import('../../src/workflows/messages').CycleSummary>;
   }

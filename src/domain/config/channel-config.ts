@@ -16,7 +16,28 @@ export const ChannelConfig = z
     intervalSeconds: z.number().int().min(1).default(60),
     /** A full reconcile every N cycles catches deletions incremental reads cannot see. */
     fullReconcileEvery: z.number().int().min(1).default(10),
+    /**
+     * Every N full cycles, also reconcile with what Concur holds (re-create missing users, repair
+     * drifted fields, list orphans); 0: only on demand (`sync --mode target`).
+     */
+    targetReconcileEvery: z.number().int().min(0).default(0),
+    /**
+     * Concur users no source entry manages, found by target reconciliation: `list` (audit warnings
+     * only) or, opted in, `disable`. Excluded entries (the Concur administrator) are never orphans.
+     */
+    orphanAction: z.enum(['list', 'disable']).default('list'),
+    /** PingFederate's provisioning options: with one off, that kind of write is held back (audited, counted). */
+    userCreate: z.boolean().default(true),
+    /** Updates, and re-enabling a disabled user (PingFederate: re-enable needs User Update). */
+    userUpdate: z.boolean().default(true),
+    /** Disables and deletes (the Remove User Action). */
+    userDisableDelete: z.boolean().default(true),
+    /** Create users disabled in the source, as disabled Concur users. */
     provisionDisabledUsers: z.boolean().default(false),
+    /**
+     * PingFederate's Remove User Action, for users who left the source location, were deleted from
+     * the datastore or were disabled there. A delete Concur refuses (history) falls back to disable.
+     */
     removeAction: z.enum(['disable', 'delete']).default('disable'),
     /**
      * Migration from another provisioner: link a Concur account found by userName alone when it has
@@ -41,5 +62,16 @@ export const ChannelConfig = z
       .strict()
       .default({ maxRemovals: 100, maxRemovalPercent: 20 }),
   })
-  .strict();
+  .strict()
+  .superRefine(refuseContradictions);
 export type ChannelConfig = z.infer<typeof ChannelConfig>;
+
+/** Option combinations PingFederate does not allow either: refused naming both fields. */
+function refuseContradictions(c: { provisionDisabledUsers: boolean; userCreate: boolean; removeAction: string }, ctx: z.RefinementCtx): void {
+  if (c.provisionDisabledUsers && !c.userCreate) {
+    ctx.addIssue({ code: 'custom', path: ['provisionDisabledUsers'], message: 'provisionDisabledUsers needs userCreate: disabled users cannot be provisioned when creates are off' });
+  }
+  if (c.provisionDisabledUsers && c.removeAction === 'delete') {
+    ctx.addIssue({ code: 'custom', path: ['provisionDisabledUsers'], message: "provisionDisabledUsers is allowed only with removeAction 'disable' (as in PingFederate): a user disabled in the source would be both provisioned and deleted" });
+  }
+}

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** An LDAP attribute description (name or OID), as it may appear in a filter. */
+const ATTRIBUTE_NAME = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)$/;
+
 /** PingFederate's "Source settings" for an LDAP channel. */
 export const LdapSourceSettings = z
   .object({
@@ -14,17 +17,51 @@ export const LdapSourceSettings = z
     accountStatus: z
       .discriminatedUnion('algorithm', [
         z.object({ algorithm: z.literal('none') }),
-        /** Disabled when `attribute` equals `disabledValue` (case-insensitive). */
-        z.object({ algorithm: z.literal('flag'), attribute: z.string(), disabledValue: z.string() }),
+        /**
+         * PingFederate's flag algorithm: `attribute` compared (case-insensitively) with the Flag
+         * Comparison Value; Flag Comparison Status says whether a match means enabled or disabled.
+         * `disabledValue` is the older form of `comparisonValue` with `comparisonStatus: disabled`.
+         */
+        z
+          .object({
+            algorithm: z.literal('flag'),
+            attribute: z.string(),
+            comparisonValue: z.string().optional(),
+            comparisonStatus: z.enum(['enabled', 'disabled']).default('disabled'),
+            disabledValue: z.string().optional(),
+          })
+          .strict()
+          .superRefine((f, ctx) => {
+            if ((f.comparisonValue === undefined) === (f.disabledValue === undefined)) {
+              ctx.addIssue({ code: 'custom', path: ['comparisonValue'], message: 'set exactly one of comparisonValue or disabledValue' });
+            } else if (f.disabledValue !== undefined && f.comparisonStatus === 'enabled') {
+              ctx.addIssue({ code: 'custom', path: ['comparisonStatus'], message: "disabledValue means disabled: use comparisonValue with comparisonStatus 'enabled'" });
+            }
+          }),
         /** AD userAccountControl bitmap: bit 0x2 (ACCOUNTDISABLE). */
         z.object({ algorithm: z.literal('active-directory'), attribute: z.string().default('userAccountControl') }),
       ])
       .default({ algorithm: 'none' }),
     /** Status used when the status attribute is absent. */
     defaultStatus: z.enum(['enabled', 'disabled']).default('enabled'),
-    changeDetection: z.enum(['timestamp', 'active-directory-usn', 'full']).default('timestamp'),
+    /**
+     * PingFederate's Changed Users Algorithm: `timestamp` (TIMESTAMP), `timestamp-no-negation`
+     * (TIMESTAMP_NO_NEGATION: no `!` in filters, for directories such as Oracle DSEE that reject
+     * it), `active-directory-usn` (USN) or `full` (every cycle reads the whole scope).
+     */
+    changeDetection: z.enum(['timestamp', 'timestamp-no-negation', 'active-directory-usn', 'full']).default('timestamp'),
+    /** Timestamp attribute for the timestamp algorithms; default modifyTimestamp (whenChanged on Active Directory). */
+    timestampAttribute: z.string().regex(ATTRIBUTE_NAME, 'an LDAP attribute name').optional(),
+    /** Update-sequence attribute for active-directory-usn (an integer with an ordering rule). */
+    usnAttribute: z.string().regex(ATTRIBUTE_NAME, 'an LDAP attribute name').default('uSNChanged'),
   })
-  .strict();
+  .strict()
+  .superRefine((s, ctx) => {
+    // A timestamp attribute the algorithm would never read is a configuration mistake, not a no-op.
+    if (s.timestampAttribute !== undefined && s.changeDetection !== 'timestamp' && s.changeDetection !== 'timestamp-no-negation') {
+      ctx.addIssue({ code: 'custom', path: ['timestampAttribute'], message: `timestampAttribute applies to changeDetection timestamp or timestamp-no-negation, not ${s.changeDetection}` });
+    }
+  });
 export type LdapSourceSettings = z.infer<typeof LdapSourceSettings>;
 
 /** Source settings for a SQL channel: a table/view with column roles, or a SELECT. */

@@ -13,7 +13,12 @@ export interface ManagedUserState {
   failedHash?: string;
   nextAttemptAt?: Date;
   excluded?: boolean;
+  /** `DELETE_REFUSED` once Concur refused to delete the user (kept disabled instead). */
+  lastErrorCode?: string;
 }
+
+/** Recorded when Concur refused a delete and the user was disabled instead: no delete is tried again. */
+export const DELETE_REFUSED = 'DELETE_REFUSED';
 
 export interface ChannelPlanSettings {
   provisionDisabledUsers: boolean;
@@ -37,6 +42,8 @@ export function planBeforeMapping(
   if (entry.excluded) return { kind: 'skip', reason: 'excluded' };
   if (existing?.nextAttemptAt && existing.nextAttemptAt > now) return { kind: 'skip', reason: 'retry pending' };
   if (!entry.enabled && !settings.provisionDisabledUsers) {
+    // The Remove User Action applies to users disabled in the datastore too (PingFederate).
+    if (existing?.concurId && canDelete(existing, settings)) return { kind: 'action', action: 'delete', reason: 'disabled in source' };
     if (existing?.concurId && existing.status === 'active') return { kind: 'action', action: 'disable', reason: 'disabled in source' };
     if (existing?.concurId && existing.status === 'disabled') return { kind: 'skip', reason: 'already disabled' };
     return { kind: 'skip', reason: 'disabled in source, not provisioned' };
@@ -60,7 +67,12 @@ export function planAfterMapping(desiredHash: string, desiredActive: boolean, ex
 /** For managed users a full read did not see: the channel's remove-user action. */
 export function planRemoval(existing: ManagedUserState, settings: ChannelPlanSettings): PlanDecision {
   if (existing.excluded || !existing.concurId) return { kind: 'skip', reason: 'excluded' };
-  if (settings.removeAction === 'delete' && existing.status !== 'deleted') return { kind: 'action', action: 'delete', reason: 'left scope or deleted in source' };
+  if (canDelete(existing, settings)) return { kind: 'action', action: 'delete', reason: 'left scope or deleted in source' };
   if (existing.status === 'active') return { kind: 'action', action: 'disable', reason: 'left scope or deleted in source' };
   return { kind: 'skip', reason: 'already disabled' };
+}
+
+/** Delete applies to users still in Concur, unless Concur already refused to delete them. */
+function canDelete(existing: ManagedUserState, settings: ChannelPlanSettings): boolean {
+  return settings.removeAction === 'delete' && (existing.status === 'active' || existing.status === 'disabled') && existing.lastErrorCode !== DELETE_REFUSED;
 }

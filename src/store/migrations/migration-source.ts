@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { initialSchema } from './0001-initial-schema';
+import { cycleModeReason } from './0002-cycle-mode-reason';
 import type { StoreMigration } from './store-migration';
 
 /** All migrations, oldest first. Append only: an applied migration is never edited. */
-export const STORE_MIGRATIONS: readonly StoreMigration[] = [initialSchema];
+export const STORE_MIGRATIONS: readonly StoreMigration[] = [initialSchema, cycleModeReason];
 
 /**
  * Hands knex the migrations compiled into the program, so opening the store never globs the file

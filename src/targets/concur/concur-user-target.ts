@@ -1,7 +1,8 @@
 /** The engine's UserTarget port over the Concur connector; failures become TargetErrors. */
 import type { ConnectionConfig } from '../../domain/config/connection-config';
 import type { DesiredConcurUser } from '../../domain/concur-user';
-import { TargetError, type ExtensionWriter, type LookedUpUser, type UserTarget, type WriteOptions } from '../user-target';
+import { TargetError, type ExtensionWriter, type LookedUpUser, type TargetUser, type UserTarget, type WriteOptions } from '../user-target';
+import { identityDrift } from './concur-drift';
 import { hasExtensionWork } from './ups-operation-builder';
 import type { BulkOperation } from './ups-operation-builder';
 import { createConcurConnector, type ConcurConnector, type ConcurConnectorDeps } from './concur-connector';
@@ -66,6 +67,20 @@ export class ConcurUserTarget implements UserTarget {
         return { done: true, outcomes };
       }),
   };
+
+  /** Identity v4.1 search with cursor paging, 1000 users a page (Concur's maximum). */
+  async *listAll(): AsyncIterable<TargetUser[]> {
+    let cursor: string | undefined;
+    do {
+      const page = await translate(() => this.connector.identity.search(undefined, { count: 1000, cursor }));
+      yield page.users.map((u) => ({ id: u.id, resource: u }));
+      cursor = page.nextCursor;
+    } while (cursor);
+  }
+
+  drift(desired: DesiredConcurUser, actual: TargetUser): string[] {
+    return identityDrift(desired, actual.resource);
+  }
 
   remove(id: string): Promise<void> {
     return translate(() => this.connector.deleteUser(id));

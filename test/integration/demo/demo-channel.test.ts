@@ -16,6 +16,8 @@ import { ensureLdap, type TestLdap } from '../../support/ldap';
 
 const h = new EngineHarness();
 let ldap: TestLdap;
+let demoId = '';
+let enabledCount = 0;
 const env = (): NodeJS.ProcessEnv => ({
   ...process.env,
   OUTBOUND_LDAP_PORT: new URL(ldap.url).port,
@@ -64,6 +66,20 @@ it('provisions the demo directory: everyone but the disabled accounts and the ex
   const names = (h.simulator.users() as unknown as Array<{ userName: string }>).map((u) => u.userName);
   expect(names).not.toContain('concur-admin@example.com');
   expect(names.length).toBeGreaterThanOrEqual(enabled);
+  demoId = demo.id;
+  enabledCount = enabled;
+}, 180_000);
+
+it('stays consistent when Concur comes back empty (npm run up restarted without the simulator data): a target cycle re-creates everyone', async () => {
+  h.simulator.reset();
+  const { cycleNo, workflowId } = await h.control.syncNow(demoId, { mode: 'target' });
+  // Re-creating everyone is a mass change: the guard holds it for approval (npm run up approves).
+  await eventually('awaiting approval', async () => (await h.control.status(demoId)).progress?.phase === 'awaiting-approval', 120_000);
+  await h.control.approve(demoId, cycleNo, true);
+  const summary = (await h.client.workflow.getHandle(workflowId).result()) as import('../../../src/workflows/messages').CycleSummary;
+  expect(summary).toMatchObject({ mode: 'full', modeReason: 'target-reconcile', outcome: 'succeeded' });
+  expect(summary.counts).toMatchObject({ create: enabledCount, repair: enabledCount, orphans: 0 });
+  expect(h.simulator.users()).toHaveLength(enabledCount);
 }, 180_000);
 
 describe('outbound preview (CLI, local)', () => {

@@ -3,6 +3,7 @@
  * so suites can share one slapd with each other and with the demo directory.
  */
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { Attribute, Change, Client } from 'ldapts';
 import type { LdapDatastoreConfig } from '../../../src/domain/config/datastore-config';
 import { Exclusion, LdapSourceSettings, SourceLocation } from '../../../src/domain/config/source-settings';
@@ -54,7 +55,7 @@ export class LdapFixture {
     };
   }
 
-  channel(source: Partial<LdapSourceSettings> = {}, location: Partial<SourceLocation> = {}, exclusion: Partial<Exclusion> = {}) {
+  channel(source: Partial<z.input<typeof LdapSourceSettings>> = {}, location: Partial<SourceLocation> = {}, exclusion: Partial<Exclusion> = {}) {
     return {
       source: LdapSourceSettings.parse({ kind: 'ldap', ...source }),
       location: SourceLocation.parse({ baseDn: this.ou, ...location }),

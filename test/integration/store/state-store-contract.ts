@@ -494,6 +494,25 @@ export function describeStateStoreContract(name: string, setup: () => Promise<St
       });
     });
 
+    describe('config fingerprint', () => {
+      it('a full cycle records why it read everything and commits its fingerprint; a dry run does not', async () => {
+        const ch = 'fingerprint';
+        const dry = await store.startCycle(ch, 'incremental', true);
+        await store.updateCycle(dry.id, { mode: 'full', modeReason: 'config-changed', configHash: 'h1' });
+        await store.finishCycle(dry.id, 'planned', dry.counts);
+        expect(await store.getCycle(dry.id)).toMatchObject({ mode: 'full', modeReason: 'config-changed', configHash: 'h1' });
+        expect((await store.getChannelState(ch)).configHash).toBeUndefined();
+        const real = await store.startCycle(ch, 'incremental', false);
+        await store.updateCycle(real.id, { mode: 'full', modeReason: 'config-changed', configHash: 'h1' });
+        await store.finishCycle(real.id, 'partial', real.counts);
+        expect(await store.getChannelState(ch)).toMatchObject({ configHash: 'h1', lastFullCycleNo: real.cycleNo });
+        const incremental = await store.startCycle(ch, 'incremental', false);
+        await store.updateCycle(incremental.id, { configHash: 'h2' });
+        await store.finishCycle(incremental.id, 'succeeded', incremental.counts);
+        expect((await store.getChannelState(ch)).configHash).toBe('h1');
+      });
+    });
+
     describe('reopening', () => {
       it('finds the data again without re-running migrations', async () => {
         const again = await harness.open({ key });
@@ -501,7 +520,7 @@ export function describeStateStoreContract(name: string, setup: () => Promise<St
           expect((await again.getChannel('hr'))?.version).toBe(2);
           expect((await again.loadOAuthToken('concur'))?.accessToken).toBe('access-token-value');
           const applied = (await again.db('outbound_migrations').select('name')) as Array<{ name: string }>;
-          expect(applied.map((m) => m.name)).toEqual(['0001-initial-schema']);
+          expect(applied.map((m) => m.name)).toEqual(['0001-initial-schema', '0002-cycle-mode-reason']);
         } finally {
           await again.close();
         }

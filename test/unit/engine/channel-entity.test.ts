@@ -1,7 +1,7 @@
 import { ChannelEntity } from '../../../src/workflows/channel-entity';
 import type { CycleSummary } from '../../../src/workflows/messages';
 
-const summary = (cycleNo: number, mode: 'full' | 'incremental', extra: Partial<CycleSummary> = {}): CycleSummary => ({
+const summary = (cycleNo: number, mode: CycleSummary['mode'], extra: Partial<CycleSummary> = {}): CycleSummary => ({
   cycleNo,
   cycleId: cycleNo,
   mode,
@@ -42,6 +42,16 @@ describe('ChannelEntity', () => {
     ch.requestSync({ mode: 'full', dryRun: false });
     expect(ch.beginCycle('w2')).toMatchObject({ mode: 'full', dryRun: false });
     expect(ch.syncPending).toBe(false);
+  });
+
+  it('merges sync requests: target reconciliation wins over full and incremental', () => {
+    const ch = fresh();
+    ch.beginCycle('w');
+    ch.endCycle(summary(1, 'full'));
+    ch.requestSync({ mode: 'target', dryRun: true });
+    ch.requestSync({ mode: 'full', dryRun: true });
+    ch.requestSync({ mode: 'incremental', dryRun: true });
+    expect(ch.beginCycle('w2')).toMatchObject({ mode: 'target', dryRun: true });
   });
 
   it('reports paused, and applies interval changes read by the last cycle', () => {

@@ -30,4 +30,24 @@ describe('account status', () => {
     expect(accountEnabled([], settings({ defaultStatus: 'disabled' }))).toBe(false);
     expect(statusAttribute(settings({}))).toBeUndefined();
   });
+
+  it('flag with a comparison status: the value means enabled or disabled; one value form only', () => {
+    const enabledBy = settings({ accountStatus: { algorithm: 'flag', attribute: 'employeeType', comparisonValue: 'Active', comparisonStatus: 'enabled' } });
+    expect(accountEnabled(['ACTIVE'], enabledBy)).toBe(true);
+    expect(accountEnabled(['retired'], enabledBy)).toBe(false);
+    expect(accountEnabled([], enabledBy)).toBe(true); // absent: the default status
+    const disabledBy = settings({ accountStatus: { algorithm: 'flag', attribute: 'employeeType', comparisonValue: 'retired' } });
+    expect(accountEnabled(['retired'], disabledBy)).toBe(false);
+    expect(accountEnabled(['active'], disabledBy)).toBe(true);
+    const bad = (a: object) => LdapSourceSettings.safeParse({ kind: 'ldap', accountStatus: { algorithm: 'flag', attribute: 'x', ...a } });
+    expect(bad({}).error?.issues[0].path).toEqual(['accountStatus', 'comparisonValue']);
+    expect(bad({ comparisonValue: 'a', disabledValue: 'b' }).success).toBe(false);
+    expect(bad({ disabledValue: 'b', comparisonStatus: 'enabled' }).error?.issues[0].path).toEqual(['accountStatus', 'comparisonStatus']);
+  });
+
+  it('refuses a timestamp attribute the change-detection algorithm would not read, naming the fields', () => {
+    const r = LdapSourceSettings.safeParse({ kind: 'ldap', changeDetection: 'active-directory-usn', timestampAttribute: 'modifyTimestamp' });
+    expect(r.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['timestampAttribute', expect.stringContaining('changeDetection')]]);
+    expect(LdapSourceSettings.safeParse({ kind: 'ldap', changeDetection: 'timestamp-no-negation', timestampAttribute: 'modifyTimestamp' }).success).toBe(true);
+  });
 });

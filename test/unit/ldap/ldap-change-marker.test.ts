@@ -36,4 +36,15 @@ describe('change markers', () => {
     expect(() => changeMarkerFor('timestamp', false)!.changedSince('12345')).toThrow(/channel\.source\.changeDetection/);
     expect(() => changeMarkerFor('active-directory-usn', false)!.changedSince('*)(x=*')).toThrow(/channel\.source\.changeDetection/);
   });
+
+  it('timestamp-no-negation never puts `!` in the filter; attribute names are configurable', () => {
+    const old = '20200101000000Z';
+    expect(changeMarkerFor('timestamp', false)!.changedSince(old)).toContain('(!');
+    const noNeg = changeMarkerFor('timestamp-no-negation', false, { timestampAttribute: 'lastChange' })!;
+    expect(noNeg.attribute).toBe('lastChange');
+    expect(noNeg.changedSince(old)).toBe('(lastChange>=20200101000000Z)');
+    expect(changeMarkerFor('timestamp', true, {})!.attribute).toBe('whenChanged');
+    const usn = changeMarkerFor('active-directory-usn', false, { usnAttribute: 'changeNumber' })!;
+    expect(usn.changedSince('41')).toBe('(changeNumber>=42)');
+  });
 });
