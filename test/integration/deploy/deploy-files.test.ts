@@ -173,9 +173,9 @@ describe('Helm chart deploy/helm/outbound', () => {
     expect(env).toMatchObject({
       OUTBOUND_STATE_PG_URL_FILE: '/run/secrets/outbound/database-url',
       OUTBOUND_PAYLOAD_KEY_FILE: '/run/secrets/outbound/payload-key',
-      OUTBOUND_SECRET_KEY_FILE: '/run/secrets/outbound/vault-key',
       OUTBOUND_BOOTSTRAP_ADMIN_KEY_FILE: '/run/secrets/outbound/bootstrap-admin-key',
     });
+    expect(api.env.find((e: Doc) => e.name === 'OUTBOUND_SECRET_KEY').valueFrom.secretKeyRef.key).toBe('vault-key');
     const secret = manifests.find((m) => m.kind === 'Secret');
     expect(Object.keys(secret.stringData).sort()).toEqual(['bootstrap-admin-key', 'codec-token', 'database-url', 'payload-key', 'vault-key']);
     expect(manifests.find((m) => m.kind === 'Ingress').spec.tls).toEqual([{ hosts: ['outbound.example.com'], secretName: 'outbound-tls' }]);

@@ -33,8 +33,13 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   value: /run/secrets/outbound/database-url
 - name: OUTBOUND_PAYLOAD_KEY_FILE
   value: /run/secrets/outbound/payload-key
-- name: OUTBOUND_SECRET_KEY_FILE
-  value: /run/secrets/outbound/vault-key
+# The vault key's file form demands mode 0600 owned by the reader, which a Secret volume cannot
+# give a non-root user; Kubernetes passes it from the Secret as a variable instead.
+- name: OUTBOUND_SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "outbound.secretName" . }}
+      key: vault-key
 - name: OUTBOUND_CODEC_TOKEN_FILE
   value: /run/secrets/outbound/codec-token
 - name: OUTBOUND_BOOTSTRAP_ADMIN_KEY_FILE
@@ -45,7 +50,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 - name: secrets
   secret:
     secretName: {{ include "outbound.secretName" . }}
-    defaultMode: 0400
+    defaultMode: 0440
 {{- end -}}
 
 {{- define "outbound.containerSecurity" -}}
