@@ -74,6 +74,8 @@ describe('docker-compose.yml', () => {
       }
       expect(svc.volumes).toBeUndefined(); // no key files shared through a volume
     }
+    // `build: .` copies the repository: the secret files must not end up in the image.
+    expect(readFileSync(join(root, '.dockerignore'), 'utf8').split('\n')).toContain('docker/secrets/*.txt');
   });
 });
 
