@@ -12,6 +12,7 @@ import { startTemporal } from './services/temporal';
 import { startSlapd } from './services/slapd';
 import { startPostgres } from './services/postgres';
 import { startMariadb } from './services/mariadb';
+import { ensureHelm } from './services/helm';
 
 const started: RunningService[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'outbound-test-'));
@@ -54,7 +55,8 @@ async function main(): Promise<number> {
   for (const r of results) if (r.status === 'fulfilled') started.push(r.value);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUND_TEST_LOG_DIR: logDir };
+  // The deploy suite lints and renders the Helm chart (test/integration/deploy).
+  const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUND_TEST_LOG_DIR: logDir, OUTBOUND_HELM: ensureHelm() };
   for (const svc of started) {
     Object.assign(env, svc.env);
     console.log(`[test]   ${svc.name} at ${svc.url}`);

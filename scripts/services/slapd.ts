@@ -16,7 +16,7 @@
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { accessSync, constants as fsConstants, existsSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { delimiter, join, resolve } from 'node:path';
 import { Client } from 'ldapts';
 import { assertPortFree, dataRoot, ServiceStartError, spawnLogged, stopProcess, runServiceFromCommandLine, installDebianPackages, type RunningService } from './service';
@@ -284,7 +284,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdServi
   const url = `ldap://127.0.0.1:${port}`;
   const ldapsUrl = options.tls?.ldapsPort !== undefined ? `ldaps://127.0.0.1:${options.tls.ldapsPort}` : undefined;
   // -d 0 keeps slapd in the foreground as our child; setpriv's death signal stops it if we die.
-  const args = ['-d', '0', '-F', configDir, '-h', ldapsUrl ? `${url}/ ${ldapsUrl}/` : `${url}/`];
+  // OUTBOUND_LDAP_LISTEN_HOST=0.0.0.0 lets the demo container serve other containers; clients here still use 127.0.0.1.
+  const listenHost = process.env.OUTBOUND_LDAP_LISTEN_HOST;
+  const listenUrl = listenHost ? `ldap://${listenHost}:${port}` : url;
+  const args = ['-d', '0', '-F', configDir, '-h', ldapsUrl ? `${listenUrl}/ ${ldapsUrl}/` : `${listenUrl}/`];
   const hasSetpriv = existsSync('/usr/bin/setpriv') || existsSync('/bin/setpriv');
   const child = hasSetpriv
     ? spawnLogged(SERVICE, 'setpriv', ['--pdeathsig', 'SIGTERM', '--', bins.slapd, ...args], { logDir, cwd: dataDir })
@@ -351,5 +354,8 @@ if (require.main === module) {
   const i = process.argv.indexOf('--people');
   const people = i >= 0 ? Number(process.argv[i + 1]) : undefined;
   const loadDemo = process.argv.includes('--no-demo') ? false : people ? { people } : true;
-  runServiceFromCommandLine('OpenLDAP slapd', () => startSlapd({ loadDemo }));
+  // The container passes the rootdn password as a secret file (docker/openldap).
+  const pwFile = process.env.OUTBOUND_LDAP_ADMIN_PASSWORD_FILE;
+  const adminPassword = pwFile ? readFileSync(pwFile, 'utf8').trim() : undefined;
+  runServiceFromCommandLine('OpenLDAP slapd', () => startSlapd({ loadDemo, adminPassword }));
 }

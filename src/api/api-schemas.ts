@@ -35,6 +35,7 @@ export function openApiDocument(): Record<string, unknown> {
     info: { title: 'Outbound admin API', version: '0.1.0', description: 'Provision SAP Concur users from LDAP and SQL sources.' },
     paths: {
       '/healthz': { get: { summary: 'Liveness and dependencies', responses: { '200': { description: 'healthy' }, '503': { description: 'a dependency is down' } } } },
+      '/readyz': { get: { summary: 'Readiness: Temporal and the state store answer', responses: { '200': { description: 'ready' }, '503': { description: 'a dependency is down' } } } },
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OK' } } } },
       '/config': {
         get: { summary: 'Current configuration (secrets shown as vault/env references only)', responses: { '200': { description: 'OK' } } },

@@ -1,12 +1,14 @@
 /** The admin API process (`npm run api`). */
 import { Client, Connection } from '@temporalio/client';
 import { loadSettings } from '../config/settings';
+import { loadEnvFiles } from '../config/env-files';
 import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
 import { join } from 'node:path';
 import { openStore } from '../worker/runtime';
 import { buildApi } from './server';
 
 async function main() {
+  loadEnvFiles(); // NAME_FILE secrets (compose, Kubernetes) before anything reads the environment
   const settings = loadSettings();
   const connection = await Connection.connect({ address: settings.temporalAddress });
   const codec = new EncryptionCodec(loadPayloadKey(join(settings.dataDir, 'payload.key')));

@@ -54,7 +54,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return found;
   };
 
-  app.get('/healthz', async (_req, reply) => {
+  // /readyz (Kubernetes readiness) answers like /healthz: ready when Temporal and the store answer.
+  const dependencyHealth = async (_req: unknown, reply: { code(n: number): { send(b: unknown): unknown } }) => {
     const checks: Record<string, string> = {};
     try {
       await deps.client.workflowService.getSystemInfo({});
@@ -70,7 +71,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     }
     const ok = Object.values(checks).every((v) => v === 'ok');
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
-  });
+  };
+  app.get('/healthz', dependencyHealth);
+  app.get('/readyz', dependencyHealth);
   app.get('/openapi.json', async () => openApiDocument());
   if (deps.codec) registerCodecRoutes(app, deps.codec, { uiOrigin: deps.uiOrigin, token: deps.codecToken });
 

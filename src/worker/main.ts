@@ -1,10 +1,12 @@
 /** The worker process (`npm run worker`): runs every Outbound workflow and activity. */
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadSettings } from '../config/settings';
+import { loadEnvFiles } from '../config/env-files';
 import { createDataConverter, createRuntimeDeps, openStore } from './runtime';
 import { createOutboundWorker } from './worker';
 
 async function main() {
+  loadEnvFiles(); // NAME_FILE secrets (compose, Kubernetes) before anything reads the environment
   const settings = loadSettings();
   Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
   const store = await openStore(settings);

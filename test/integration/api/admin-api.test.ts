@@ -35,6 +35,7 @@ const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unkno
 
 it('reports health and describes itself with OpenAPI', async () => {
   expect((await call('GET', '/healthz')).body).toMatchObject({ status: 'ok', checks: { temporal: 'ok', store: 'ok' } });
+  expect(await call('GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ok', checks: { temporal: 'ok', store: 'ok' } } });
   const doc = (await call('GET', '/openapi.json')).body as unknown as { openapi: string; paths: Record<string, unknown> };
   expect(doc.openapi).toBe('3.1.0');
   expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/config', '/channels/{id}/sync', '/channels/{id}/cycles/{cycleNo}/approve']));
