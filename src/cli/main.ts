@@ -40,7 +40,9 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   const call = async (method: string, path: string, body?: unknown) => {
     let res: Response;
     try {
-      res = await fetch(`${api}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+      const headers: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
+      if (process.env.OUTBOUND_API_KEY) headers.authorization = `Bearer ${process.env.OUTBOUND_API_KEY}`;
+      res = await fetch(`${api}${path}`, { method, headers, body: body ? JSON.stringify(body) : undefined });
     } catch (err) {
       throw new Error(`cannot reach the Outbound API at ${api} (${(err as Error).message}); is it running? (npm run up)`);
     }

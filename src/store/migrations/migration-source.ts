@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { initialSchema } from './0001-initial-schema';
+import { apiKeysAndAdminAudit } from './0002-api-keys-and-admin-audit';
 import type { StoreMigration } from './store-migration';
 
 /** All migrations, oldest first. Append only: an applied migration is never edited. */
-export const STORE_MIGRATIONS: readonly StoreMigration[] = [initialSchema];
+export const STORE_MIGRATIONS: readonly StoreMigration[] = [initialSchema, apiKeysAndAdminAudit];
 
 /**
  * Hands knex the migrations compiled into the program, so opening the store never globs the file

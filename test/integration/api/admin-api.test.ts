@@ -4,17 +4,22 @@ import { buildApi } from '../../../src/api/server';
 import { runCli } from '../../../src/cli/main';
 import { EngineHarness, eventually, DEMO_TOKEN } from '../../support/engine-harness';
 import { person } from '../../support/memory-source';
+import { bearer, createTestKey } from '../../support/api-keys';
 
 const h = new EngineHarness();
 const CH = `api-${Date.now().toString(36)}`;
 let app: FastifyInstance;
 let baseUrl: string;
+let adminKey: string;
+let operatorKey: string;
 
 beforeAll(async () => {
   await h.start();
   for (let i = 1; i <= 12; i++) h.directory.put(person(i));
   await h.configure(CH);
-  app = buildApi({ client: h.client, store: h.store, codec: h.codec, codecToken: 'codec-secret', taskQueue: h.taskQueue });
+  app = buildApi({ client: h.client, store: h.store, codec: h.codec, taskQueue: h.taskQueue });
+  adminKey = await createTestKey(h.store, 'admin');
+  operatorKey = await createTestKey(h.store, 'operator');
   baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 }, 120_000);
 afterAll(async () => {
@@ -23,7 +28,7 @@ afterAll(async () => {
 }, 60_000);
 
 // Real HTTP (fastify's inject needs an ESM-only module on Node 20 under Jest).
-const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
+const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = bearer(adminKey)) => {
   const res = await fetch(`${baseUrl}${url}`, {
     method,
     headers: payload !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
@@ -92,11 +97,11 @@ it('pauses and resumes, provisions on demand, and answers 404/409 precisely', as
   expect((await call('POST', `/channels/${CH}-idle/pause`)).status).toBe(409);
 });
 
-it('serves the payload codec to the Web UI only with the codec token', async () => {
+it('serves the payload codec only to an operator key', async () => {
   const [encoded] = await h.codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"cycleNo":1}') }]);
   const payload = { payloads: [{ metadata: Object.fromEntries(Object.entries(encoded.metadata!).map(([k, v]) => [k, Buffer.from(v as Uint8Array).toString('base64')])), data: Buffer.from(encoded.data!).toString('base64') }] };
-  expect((await call('POST', '/codec/decode', payload)).status).toBe(403);
-  const res = await call('POST', '/codec/decode', payload, { authorization: 'Bearer codec-secret' });
+  expect((await call('POST', '/codec/decode', payload, {})).status).toBe(401);
+  const res = await call('POST', '/codec/decode', payload, bearer(operatorKey));
   expect(res.status).toBe(200);
   const decoded = (res.body as unknown as { payloads: Array<{ data: string }> }).payloads[0].data;
   expect(Buffer.from(decoded, 'base64').toString()).toBe('{"cycleNo":1}');
@@ -104,6 +109,7 @@ it('serves the payload codec to the Web UI only with the codec token', async () 
 
 it('the CLI drives the same API', async () => {
   process.env.OUTBOUND_API_URL = baseUrl;
+  process.env.OUTBOUND_API_KEY = operatorKey;
   const out: string[] = [];
   expect(await runCli(['status', CH], (s) => out.push(s))).toBe(0);
   expect(JSON.parse(out.join('\n'))).toMatchObject({ channelId: CH, paused: false });
