@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { applyConfig } from '../config/apply-config';
+import { loadSettings } from '../config/settings';
+import { secretPolicyFromEnv, secretReferenceIssues, type SecretPolicy } from '../config/secret-policy';
 import { ConfigError, describeIssues, parseOutboundConfig } from '../domain/config/outbound-config';
 import type { StateStore } from '../store/state-store';
 import { ChannelIdParam, CycleParam, ListQuery, openApiDocument, ProvisionBody, SyncBody, UserParam } from './api-schemas';
@@ -18,6 +20,8 @@ export interface ApiDeps {
   codec?: PayloadCodec;
   /** The Temporal Web UI's origin: the only one CORS lets call the codec. */
   uiOrigin?: string;
+  /** Where secret references may point (default: from the environment, see secret-policy.ts). */
+  secretPolicy?: SecretPolicy;
   /** Keys, admin audit and allowed Host names; by default on the state store's own database. */
   auth?: ApiAuthOptions;
   /** Task queue of the workers (default: Outbound's). */
@@ -43,6 +47,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   const control = new ChannelControl(deps.client, deps.taskQueue);
   const { store } = deps;
   registerApiAuth(app, deps.auth ?? authOnStore(store));
+  const secretPolicy = deps.secretPolicy ?? secretPolicyFromEnv(process.env, loadSettings().dataDir);
 
   app.setErrorHandler((err: Error, _req, reply: FastifyReply) => {
     if (err instanceof ConfigError) return reply.code(400).send({ error: 'invalid-request', issues: err.issues });
@@ -86,6 +91,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   }));
   app.put('/config', { config: { role: 'admin' } }, async (req) => {
     const config = parseOutboundConfig(req.body, 'request body');
+    const secretIssues = await secretReferenceIssues(config, secretPolicy, store);
+    if (secretIssues.length) throw new ConfigError('request body', secretIssues);
     return applyConfig(store, config);
   });
 

@@ -28,7 +28,15 @@ beforeAll(async () => {
   await h.start();
   for (let i = 1; i <= 3; i++) h.directory.put(person(i));
   await h.configure(CH);
-  app = buildApi({ client: h.client, store: h.store, codec: h.codec, taskQueue: h.taskQueue, uiOrigin: UI_ORIGIN });
+  app = buildApi({
+    client: h.client,
+    store: h.store,
+    codec: h.codec,
+    taskQueue: h.taskQueue,
+    uiOrigin: UI_ORIGIN,
+    // The harness's datastore names env:UNUSED (never resolved: the directory is in memory).
+    secretPolicy: { envPrefixes: ['OUTBOUND_SECRET_'], envNames: ['UNUSED'], secretsDir: '/nonexistent/outbound-secrets' },
+  });
   // A route that declares no role: it must need admin (deny by default).
   app.post('/test-unannotated', async () => ({ ok: true }));
   baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -134,6 +142,27 @@ describe('Host check (DNS rebinding)', () => {
     expect(refused.type).toMatch(/^application\/problem\+json/);
     expect((await withHost(`127.0.0.1:${port}`)).status).toBe(200);
     expect((await withHost(`localhost:${port}`)).status).toBe(200);
+  });
+});
+
+describe('configuration that would leak a secret', () => {
+  it.each([
+    ['an env: variable without the secret prefix', { auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'env:HOME' } }, 'connections[1].auth.accessToken'],
+    ['a file: outside the secrets directory', { auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'file:/etc/passwd' } }, 'connections[1].auth.accessToken'],
+    ['another object\'s vault: id', 'borrow-vault', 'connections[1].auth.accessToken'],
+    ['an http baseUrl on a remote host', { baseUrl: 'http://attacker.example', allowInsecureHttp: true }, 'connections[1].baseUrl'],
+    ['an https-less baseUrl without allowInsecureHttp', { baseUrl: 'http://127.0.0.1:9', allowInsecureHttp: false }, 'connections[1].baseUrl'],
+  ])('refuses %s, naming the field, and writes nothing', async (_what, change, path) => {
+    const admin = bearer(keys.admin);
+    const before = (await call('GET', '/config', admin)).text;
+    const config = JSON.parse(before) as { connections: Array<Record<string, unknown>>; datastores: unknown[]; channels: unknown[] };
+    const own = config.connections.find((c) => c.id === `${CH}-concur`)!;
+    const stolen = { ...own, id: 'attacker', baseUrl: 'https://attacker.example', auth: { ...(own.auth as object) } };
+    const edited = typeof change === 'string' ? stolen : { ...own, id: 'attacker', ...change };
+    const res = await call('PUT', '/config', admin, { ...config, connections: [...config.connections, edited] });
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual([{ path, message: expect.any(String) }]);
+    expect((await call('GET', '/config', admin)).text).toBe(before);
   });
 });
 
