@@ -1,5 +1,9 @@
 /** The admin HTTP API and the CLI over it, against the real engine (Temporal, store, simulator). */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import YAML from 'yaml';
 import { buildApi } from '../../../src/api/server';
 import { runCli } from '../../../src/cli/main';
 import { EngineHarness, eventually, DEMO_TOKEN } from '../../support/engine-harness';
@@ -108,13 +112,33 @@ it('serves the payload codec only to an operator key', async () => {
 });
 
 it('the CLI drives the same API', async () => {
-  process.env.OUTBOUND_API_URL = baseUrl;
-  process.env.OUTBOUND_API_KEY = operatorKey;
   const out: string[] = [];
-  expect(await runCli(['status', CH], (s) => out.push(s))).toBe(0);
+  const err: string[] = [];
+  const env = { ...process.env, OUTBOUND_API_URL: baseUrl, OUTBOUND_API_KEY: operatorKey };
+  const cli = (...argv: string[]) => runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s), env, pollMs: 100 });
+  expect(await cli('--json', 'status', CH)).toBe(0);
   expect(JSON.parse(out.join('\n'))).toMatchObject({ channelId: CH, paused: false });
   out.length = 0;
-  expect(await runCli(['validate', '-f', 'config/demo.json'], (s) => out.push(s))).toBe(0);
+  expect(await cli('channels')).toBe(0);
+  expect(out.join('\n')).toMatch(new RegExp(`^ID +NAME +ACTIVE[\\s\\S]*\\n${CH} `, 'm'));
+  out.length = 0;
+  expect(await cli('validate', '-f', 'config/demo.json')).toBe(0);
   expect(out.join('')).toMatch(/valid \(1 datastores, 1 connections, 1 channels\)/);
-  await expect(runCli(['frobnicate'], () => undefined)).rejects.toThrow(/unknown command/);
+  out.length = 0;
+  expect(await cli('sync', CH, '--wait')).toBe(0);
+  expect(out.join('\n')).toMatch(/^cycle \d+ \(incremental\): succeeded; read \d+/);
+  expect(err.every((l) => /^\[[#.]{24}\] \d+\/\d+ batches {2}\S+/.test(l))).toBe(true);
+
+  expect(await cli('frobnicate')).toBe(2);
+  expect(await cli('sync')).toBe(2);
+  expect(await cli('--json', 'status', 'no-such-channel')).toBe(1);
+  expect(await runCli(['channels'], { out: () => undefined, err: () => undefined, env: { ...env, OUTBOUND_API_KEY: 'obk_0000000000000000_' + 'A'.repeat(43) } })).toBe(3);
+  expect(await runCli(['channels'], { out: () => undefined, err: () => undefined, env: { ...env, OUTBOUND_API_URL: 'http://127.0.0.1:9' } })).toBe(3);
+  // YAML is read like JSON; a file that does not validate is refused before any request.
+  const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+  writeFileSync(join(dir, 'demo.yaml'), YAML.stringify(JSON.parse(readFileSync('config/demo.json', 'utf8'))));
+  writeFileSync(join(dir, 'bad.yaml'), 'connections:\n  - id: Bad Id\n');
+  expect(await cli('validate', '-f', join(dir, 'demo.yaml'))).toBe(0);
+  expect(await runCli(['apply', '-f', join(dir, 'bad.yaml')], { out: () => undefined, err: () => undefined, env: { ...env, OUTBOUND_API_URL: 'http://127.0.0.1:9' } })).toBe(1);
+  rmSync(dir, { recursive: true });
 });
