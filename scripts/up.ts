@@ -69,7 +69,7 @@ async function main() {
   console.log(`[up] ${adminKey.created ? 'created an admin API key' : 'using the admin API key'} in ${adminKey.file} (mode 0600; the CLI reads it)`);
 
   console.log('[up] starting Temporal dev server and OpenLDAP...');
-  const [temporal, ldap] = await startAll([startTemporal({ codecEndpoint: `http://127.0.0.1:${apiPort}/codec` }), startSlapd({ loadDemo: true, logDir })]);
+  const [temporal, ldap] = await startAll([startTemporal({ codecEndpoint: `http://127.0.0.1:${apiPort}/api/v1/codec` }), startSlapd({ loadDemo: true, logDir })]);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,

@@ -56,7 +56,7 @@ const CODEC_BODY_LIMIT = 16 * 1024 * 1024;
  */
 export function registerCodecRoutes(app: FastifyInstance, codec: PayloadCodec, options: { uiOrigin?: string; prefix?: string }): void {
   const allowedOrigin = options.uiOrigin?.replace(/\/$/, '');
-  const prefix = options.prefix ?? '/codec';
+  const prefix = options.prefix ?? '/api/v1/codec';
   /** CORS headers for the Web UI; false when a browser calls from any other origin. */
   const cors = (req: FastifyRequest, reply: FastifyReply): boolean => {
     const origin = req.headers.origin;

@@ -16,7 +16,7 @@ import type { Knex } from 'knex';
 export interface ApiDeps {
   client: Client;
   store: StateStore;
-  /** Serves /codec/{encode,decode} for the Web UI when given. */
+  /** Serves /api/v1/codec/{encode,decode} (Web UI, Temporal CLI) when given. */
   codec?: PayloadCodec;
   /** The Temporal Web UI's origin: the only one CORS lets call the codec. */
   uiOrigin?: string;
@@ -82,7 +82,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
   });
   app.get('/openapi.json', { config: { role: 'read' } }, async () => openApiDocument());
-  if (deps.codec) registerCodecRoutes(app, deps.codec, { uiOrigin: deps.uiOrigin });
+  if (deps.codec) registerCodecRoutes(app, deps.codec, { uiOrigin: deps.uiOrigin, prefix: '/api/v1/codec' });
 
   app.get('/config', { config: { role: 'read' } }, async () => ({
     datastores: await store.listDatastores(),

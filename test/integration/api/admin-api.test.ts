@@ -104,8 +104,8 @@ it('pauses and resumes, provisions on demand, and answers 404/409 precisely', as
 it('serves the payload codec only to an operator key', async () => {
   const [encoded] = await h.codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"cycleNo":1}') }]);
   const payload = { payloads: [{ metadata: Object.fromEntries(Object.entries(encoded.metadata!).map(([k, v]) => [k, Buffer.from(v as Uint8Array).toString('base64')])), data: Buffer.from(encoded.data!).toString('base64') }] };
-  expect((await call('POST', '/codec/decode', payload, {})).status).toBe(401);
-  const res = await call('POST', '/codec/decode', payload, bearer(operatorKey));
+  expect((await call('POST', '/api/v1/codec/decode', payload, {})).status).toBe(401);
+  const res = await call('POST', '/api/v1/codec/decode', payload, bearer(operatorKey));
   expect(res.status).toBe(200);
   const decoded = (res.body as unknown as { payloads: Array<{ data: string }> }).payloads[0].data;
   expect(Buffer.from(decoded, 'base64').toString()).toBe('{"cycleNo":1}');

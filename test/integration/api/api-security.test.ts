@@ -108,7 +108,7 @@ describe('roles', () => {
     expectProblem(await call('POST', `/channels/${CH}/pause`, read), 403);
     expectProblem(await call('POST', `/channels/${CH}/sync`, read, {}), 403);
     expectProblem(await call('PUT', '/config', read, {}), 403);
-    expectProblem(await call('POST', '/codec/decode', read, {}), 403);
+    expectProblem(await call('POST', '/api/v1/codec/decode', read, {}), 403);
   });
 
   it('an operator key operates but may not change the configuration', async () => {
@@ -191,7 +191,7 @@ describe('codec endpoint', () => {
   }, 90_000);
 
   it('the official CLI shows and queries with --codec-endpoint and --codec-auth', async () => {
-    const codec = ['--codec-endpoint', `${baseUrl}/codec`, '--codec-auth', `Bearer ${keys.operator}`];
+    const codec = ['--codec-endpoint', `${baseUrl}/api/v1/codec`, '--codec-auth', `Bearer ${keys.operator}`];
     const raw = await temporal('workflow', 'show', '-w', channelWorkflowId(CH), '-o', 'json');
     expect(raw.stdout).toContain(Buffer.from('binary/encrypted').toString('base64'));
     const shown = await temporal('workflow', 'show', '-w', channelWorkflowId(CH), '-o', 'json', ...codec);
@@ -202,19 +202,19 @@ describe('codec endpoint', () => {
   }, 120_000);
 
   it('the official CLI is refused without a key or with a read-only one', async () => {
-    await expect(temporal('workflow', 'query', '-w', channelWorkflowId(CH), '--type', 'status', '--codec-endpoint', `${baseUrl}/codec`)).rejects.toThrow(/401/);
+    await expect(temporal('workflow', 'query', '-w', channelWorkflowId(CH), '--type', 'status', '--codec-endpoint', `${baseUrl}/api/v1/codec`)).rejects.toThrow(/401/);
     await expect(
-      temporal('workflow', 'query', '-w', channelWorkflowId(CH), '--type', 'status', '--codec-endpoint', `${baseUrl}/codec`, '--codec-auth', `Bearer ${keys.read}`),
+      temporal('workflow', 'query', '-w', channelWorkflowId(CH), '--type', 'status', '--codec-endpoint', `${baseUrl}/api/v1/codec`, '--codec-auth', `Bearer ${keys.read}`),
     ).rejects.toThrow(/403/);
   }, 120_000);
 
   it('answers `{}` (an empty payload list) and refuses what is not protobuf JSON of Payloads', async () => {
     const op = bearer(keys.operator);
-    const empty = await call('POST', '/codec/encode', op, {});
+    const empty = await call('POST', '/api/v1/codec/encode', op, {});
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual({ payloads: [] });
-    expectProblem(await call('POST', '/codec/decode', op, { payloads: 'x' }), 400);
-    expectProblem(await call('POST', '/codec/decode', op, { payloads: [{ data: 'not base64!' }] }), 400);
+    expectProblem(await call('POST', '/api/v1/codec/decode', op, { payloads: 'x' }), 400);
+    expectProblem(await call('POST', '/api/v1/codec/decode', op, { payloads: [{ data: 'not base64!' }] }), 400);
   });
 
   it('lets the Web UI origin through CORS (preflight and call) and no other origin', async () => {
@@ -223,7 +223,7 @@ describe('codec endpoint', () => {
       'access-control-request-method': 'POST',
       'access-control-request-headers': 'authorization,content-type,x-namespace',
     };
-    const ok = await call('OPTIONS', '/codec/decode', preflight);
+    const ok = await call('OPTIONS', '/api/v1/codec/decode', preflight);
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     expect(ok.headers.get('access-control-allow-headers')).toMatch(/authorization/);
@@ -231,15 +231,15 @@ describe('codec endpoint', () => {
 
     const [encoded] = await h.codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('"hello"') }]);
     const body = { payloads: [{ metadata: { encoding: Buffer.from(encoded.metadata!.encoding as Uint8Array).toString('base64') }, data: Buffer.from(encoded.data!).toString('base64') }] };
-    const decoded = await call('POST', '/codec/decode', { origin: UI_ORIGIN, 'x-namespace': 'default', ...bearer(keys.operator) }, body);
+    const decoded = await call('POST', '/api/v1/codec/decode', { origin: UI_ORIGIN, 'x-namespace': 'default', ...bearer(keys.operator) }, body);
     expect(decoded.status).toBe(200);
     expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
     expect(Buffer.from((decoded.body.payloads as Array<{ data: string }>)[0].data, 'base64').toString()).toBe('"hello"');
 
-    const evil = await call('OPTIONS', '/codec/decode', { ...preflight, origin: 'https://evil.example' });
+    const evil = await call('OPTIONS', '/api/v1/codec/decode', { ...preflight, origin: 'https://evil.example' });
     expectProblem(evil, 403);
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
-    const evilCall = await call('POST', '/codec/decode', { origin: 'https://evil.example', ...bearer(keys.operator) }, body);
+    const evilCall = await call('POST', '/api/v1/codec/decode', { origin: 'https://evil.example', ...bearer(keys.operator) }, body);
     expectProblem(evilCall, 403);
     expect(evilCall.text).not.toContain('hello');
   });
