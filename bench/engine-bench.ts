@@ -67,7 +67,7 @@ async function main() {
   const config = parseOutboundConfig(
     {
       datastores: [{ id: 'ldap', type: 'ldap', urls: [ldap.url], bindDn: ldap.env.OUTBOUND_LDAP_BIND_DN, bindPassword: 'env:BENCH_LDAP_PASSWORD', pageSize: 1000 }],
-      connections: [{ id: 'sim', baseUrl: `http://127.0.0.1:${simPort}`, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'outbound-demo-token' }, maxConnections: 64, maxRequestsPerSecond: 100000 }],
+      connections: [{ id: 'sim', baseUrl: `http://127.0.0.1:${simPort}`, allowInsecureHttp: true, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'outbound-demo-token' }, maxConnections: 64, maxRequestsPerSecond: 100000 }],
       channels: [
         {
           id: 'bench',

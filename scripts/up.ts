@@ -10,11 +10,13 @@ import { loadConfigFile } from '../src/config/config-file';
 import { assertPortFree, dataRoot, projectRoot, spawnLogged, stopProcess, waitUntil, type RunningService } from './services/service';
 import { startTemporal } from './services/temporal';
 import { startSlapd } from './services/slapd';
+import { ensureFirstAdminKey } from './first-admin-key';
 
 const apiPort = Number(process.env.OUTBOUND_API_PORT ?? 8080);
 const simPort = Number(process.env.CONCUR_SIM_PORT ?? 8090);
 const demoToken = process.env.CONCUR_SIM_DEMO_TOKEN ?? 'outbound-demo-token';
 const logDir = join(dataRoot, 'logs');
+let apiKey = '';
 const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
 let shuttingDown = false;
 
@@ -34,7 +36,7 @@ type Json = any;
 async function http(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
   const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, {
     method,
-    headers: body ? { 'content-type': 'application/json' } : {},
+    headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   return { status: res.status, json: await res.json().catch(() => undefined) };
@@ -62,8 +64,12 @@ async function main() {
   await assertPortFree('api', apiPort, 'OUTBOUND_API_PORT');
   await assertPortFree('concur-simulator', simPort, 'CONCUR_SIM_PORT');
 
+  const adminKey = await ensureFirstAdminKey({ ...process.env, OUTBOUND_DATA_DIR: dataRoot });
+  apiKey = adminKey.token;
+  console.log(`[up] ${adminKey.created ? 'created an admin API key' : 'using the admin API key'} in ${adminKey.file} (mode 0600; the CLI reads it)`);
+
   console.log('[up] starting Temporal dev server and OpenLDAP...');
-  const [temporal, ldap] = await startAll([startTemporal({ codecEndpoint: `http://127.0.0.1:${apiPort}/codec` }), startSlapd({ loadDemo: true, logDir })]);
+  const [temporal, ldap] = await startAll([startTemporal({ codecEndpoint: `http://127.0.0.1:${apiPort}/api/v1/codec` }), startSlapd({ loadDemo: true, logDir })]);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -130,7 +136,8 @@ async function main() {
   );
   console.log(`
 Outbound is up.
-  API          http://127.0.0.1:${apiPort}   (try: curl http://127.0.0.1:${apiPort}/channels/demo/status)
+  API          http://127.0.0.1:${apiPort}   (try: curl -H "Authorization: Bearer $(cat ${adminKey.file})" http://127.0.0.1:${apiPort}/channels/demo/status)
+  API key      ${adminKey.file}   (admin; npm run cli -- keys create --role read --name me)
   Temporal UI  ${temporal.env.OUTBOUND_TEMPORAL_UI_URL}   (filter: OutboundChannel="demo")
   Temporal     ${temporal.url}
   Simulator    http://127.0.0.1:${simPort}   (users: http://127.0.0.1:${simPort}/_sim/users; token ${demoToken})

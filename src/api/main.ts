@@ -5,6 +5,8 @@ import { loadEnvFiles } from '../config/env-files';
 import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
 import { join } from 'node:path';
 import { openStore } from '../worker/runtime';
+import { apiAuthOnDatabase } from './auth/api-auth';
+import { allowedHostsFromEnv } from './auth/request-host';
 import { buildApi } from './server';
 
 async function main() {
@@ -18,7 +20,7 @@ async function main() {
     client,
     store,
     codec,
-    codecToken: process.env.OUTBOUND_CODEC_TOKEN,
+    auth: apiAuthOnDatabase(store.db, allowedHostsFromEnv(process.env.OUTBOUND_API_ALLOWED_HOSTS)),
     uiOrigin: process.env.OUTBOUND_TEMPORAL_UI_URL,
     logger: { level: process.env.OUTBOUND_LOG_LEVEL ?? 'info' },
   });

@@ -3,19 +3,27 @@ import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
 import { applyConfig } from '../config/apply-config';
+import { loadSettings } from '../config/settings';
+import { secretPolicyFromEnv, secretReferenceIssues, type SecretPolicy } from '../config/secret-policy';
 import { ConfigError, describeIssues, parseOutboundConfig } from '../domain/config/outbound-config';
 import type { StateStore } from '../store/state-store';
 import { ChannelIdParam, CycleParam, ListQuery, openApiDocument, ProvisionBody, SyncBody, UserParam } from './api-schemas';
 import { ChannelControl, ChannelNotRunningError } from './channel-control';
 import { registerCodecRoutes } from './codec-routes';
+import { apiAuthOnDatabase, registerApiAuth, type ApiAuthOptions } from './auth/api-auth';
+import type { Knex } from 'knex';
 
 export interface ApiDeps {
   client: Client;
   store: StateStore;
-  /** Serves /codec/{encode,decode} for the Web UI when given. */
+  /** Serves /api/v1/codec/{encode,decode} (Web UI, Temporal CLI) when given. */
   codec?: PayloadCodec;
-  codecToken?: string;
+  /** The Temporal Web UI's origin: the only one CORS lets call the codec. */
   uiOrigin?: string;
+  /** Where secret references may point (default: from the environment, see secret-policy.ts). */
+  secretPolicy?: SecretPolicy;
+  /** Keys, admin audit and allowed Host names; by default on the state store's own database. */
+  auth?: ApiAuthOptions;
   /** Task queue of the workers (default: Outbound's). */
   taskQueue?: string;
   /** Pino logger options; request bodies are never logged. */
@@ -38,6 +46,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   });
   const control = new ChannelControl(deps.client, deps.taskQueue);
   const { store } = deps;
+  registerApiAuth(app, deps.auth ?? authOnStore(store));
+  const secretPolicy = deps.secretPolicy ?? secretPolicyFromEnv(process.env, loadSettings().dataDir);
 
   app.setErrorHandler((err: Error, _req, reply: FastifyReply) => {
     if (err instanceof ConfigError) return reply.code(400).send({ error: 'invalid-request', issues: err.issues });
@@ -72,28 +82,30 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const ok = Object.values(checks).every((v) => v === 'ok');
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'degraded', checks });
   };
-  app.get('/healthz', dependencyHealth);
-  app.get('/readyz', dependencyHealth);
-  app.get('/openapi.json', async () => openApiDocument());
-  if (deps.codec) registerCodecRoutes(app, deps.codec, { uiOrigin: deps.uiOrigin, token: deps.codecToken });
+  app.get('/healthz', { config: { role: 'public' } }, dependencyHealth);
+  app.get('/readyz', { config: { role: 'public' } }, dependencyHealth);
+  app.get('/openapi.json', { config: { role: 'read' } }, async () => openApiDocument());
+  if (deps.codec) registerCodecRoutes(app, deps.codec, { uiOrigin: deps.uiOrigin, prefix: '/api/v1/codec' });
 
-  app.get('/config', async () => ({
+  app.get('/config', { config: { role: 'read' } }, async () => ({
     datastores: await store.listDatastores(),
     connections: await store.listConnections(),
     channels: (await store.listChannels()).map((c) => c.config),
   }));
-  app.put('/config', async (req) => {
+  app.put('/config', { config: { role: 'admin' } }, async (req) => {
     const config = parseOutboundConfig(req.body, 'request body');
+    const secretIssues = await secretReferenceIssues(config, secretPolicy, store);
+    if (secretIssues.length) throw new ConfigError('request body', secretIssues);
     return applyConfig(store, config);
   });
 
-  app.get('/channels', async () => {
+  app.get('/channels', { config: { role: 'read' } }, async () => {
     const channels = await store.listChannels();
     return Promise.all(
       channels.map(async ({ config, version }) => ({ id: config.id, name: config.name, active: config.active, version, users: await store.countUsers(config.id) })),
     );
   });
-  app.get('/channels/:id', async (req) => {
+  app.get('/channels/:id', { config: { role: 'read' } }, async (req) => {
     const { id } = parse(ChannelIdParam, req.params);
     const { config, version } = await channelOr404(id);
     let workflow: unknown;
@@ -106,14 +118,14 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return { id, version, active: config.active, config, workflow, users: await store.countUsers(id), state: await store.getChannelState(id) };
   });
 
-  app.post('/channels/:id/activate', async (req, reply) => {
+  app.post('/channels/:id/activate', { config: { role: 'operator' } }, async (req, reply) => {
     const { id } = parse(ChannelIdParam, req.params);
     await channelOr404(id);
     const result = await control.activate(id);
     return reply.code(result.ok ? 200 : 422).send(result);
   });
   for (const action of ['deactivate', 'pause', 'resume'] as const) {
-    app.post(`/channels/:id/${action}`, async (req, reply) => {
+    app.post(`/channels/:id/${action}`, { config: { role: 'operator' } }, async (req, reply) => {
       const { id } = parse(ChannelIdParam, req.params);
       await channelOr404(id);
       await control[action](id);
@@ -124,7 +136,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       return reply.code(202).send({ channelId: id, requested: action });
     });
   }
-  app.post('/channels/:id/sync', async (req, reply) => {
+  app.post('/channels/:id/sync', { config: { role: 'operator' } }, async (req, reply) => {
     const { id } = parse(ChannelIdParam, req.params);
     const body = parse(SyncBody, req.body);
     await channelOr404(id);
@@ -133,23 +145,23 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const summary = await control.waitForCycle(started.workflowId);
     return reply.code(200).send({ ...started, summary });
   });
-  app.post('/channels/:id/reset', async (req, reply) => {
+  app.post('/channels/:id/reset', { config: { role: 'operator' } }, async (req, reply) => {
     const { id } = parse(ChannelIdParam, req.params);
     await channelOr404(id);
     return reply.code(202).send(await control.reset(id));
   });
-  app.get('/channels/:id/status', async (req) => {
+  app.get('/channels/:id/status', { config: { role: 'read' } }, async (req) => {
     const { id } = parse(ChannelIdParam, req.params);
     await channelOr404(id);
     return control.status(id);
   });
-  app.get('/channels/:id/cycles', async (req) => {
+  app.get('/channels/:id/cycles', { config: { role: 'read' } }, async (req) => {
     const { id } = parse(ChannelIdParam, req.params);
     const { limit } = parse(ListQuery, req.query);
     await channelOr404(id);
     return store.listCycles(id, limit);
   });
-  app.get('/channels/:id/cycles/:cycleNo', async (req) => {
+  app.get('/channels/:id/cycles/:cycleNo', { config: { role: 'read' } }, async (req) => {
     const { id, cycleNo } = parse(CycleParam, req.params);
     const { limit, offset } = parse(ListQuery, req.query);
     await channelOr404(id);
@@ -163,34 +175,41 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     };
   });
   for (const decision of ['approve', 'reject'] as const) {
-    app.post(`/channels/:id/cycles/:cycleNo/${decision}`, async (req, reply) => {
+    app.post(`/channels/:id/cycles/:cycleNo/${decision}`, { config: { role: 'operator' } }, async (req, reply) => {
       const { id, cycleNo } = parse(CycleParam, req.params);
       await channelOr404(id);
       await control.approve(id, cycleNo, decision === 'approve');
       return reply.code(202).send({ channelId: id, cycleNo, requested: decision });
     });
   }
-  app.get('/channels/:id/users', async (req) => {
+  app.get('/channels/:id/users', { config: { role: 'read' } }, async (req) => {
     const { id } = parse(ChannelIdParam, req.params);
     const { limit } = parse(ListQuery, req.query);
     await channelOr404(id);
     const failed = await store.listFailed(id, limit);
     return { counts: await store.countUsers(id), failed: failed.map(publicUser) };
   });
-  app.get('/channels/:id/users/:guid', async (req) => {
+  app.get('/channels/:id/users/:guid', { config: { role: 'read' } }, async (req) => {
     const { id, guid } = parse(UserParam, req.params);
     await channelOr404(id);
     const user = await store.getUser(id, guid);
     if (!user) throw new NotFound(`channel ${id} does not manage user ${guid}`);
     return { ...publicUser(user), audit: await store.listAudit(id, { guid, limit: 50 }) };
   });
-  app.post('/channels/:id/users/:guid/provision', async (req) => {
+  app.post('/channels/:id/users/:guid/provision', { config: { role: 'operator' } }, async (req) => {
     const { id, guid } = parse(UserParam, req.params);
     const body = parse(ProvisionBody, req.body);
     await channelOr404(id);
     return control.provisionNow(id, guid, body.dryRun ?? false);
   });
   return app;
+}
+
+/** Auth on the store's database when the caller gives none (the store is a KnexStateStore). */
+function authOnStore(store: StateStore): ApiAuthOptions {
+  const db = (store as { db?: Knex }).db;
+  if (!db) throw new Error('buildApi needs `auth` when the state store is not knex-backed');
+  return apiAuthOnDatabase(db);
 }
 
 function publicUser(u: { guid: string; concurId?: string; status: string; attempts: number; lastErrorCode?: string; lastError?: string; updatedAt: Date; nextAttemptAt?: Date }) {

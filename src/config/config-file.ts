@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError, parseOutboundConfig, type OutboundConfig } from '../domain/config/outbound-config';
 
 /**
@@ -24,13 +25,15 @@ export function interpolateEnv(value: unknown, env: NodeJS.ProcessEnv, path = ''
   return value;
 }
 
-/** Reads, interpolates and validates a configuration file; every problem is reported with its path. */
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): OutboundConfig {
+/** Reads a file as YAML (`.yaml`/`.yml`) or JSON, with `${NAME}` interpolated, not yet validated. */
+export function readConfigDocument(file: string, env: NodeJS.ProcessEnv = process.env): unknown {
   let raw: unknown;
+  const yaml = /\.ya?ml$/i.test(file);
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    const text = readFileSync(file, 'utf8');
+    raw = yaml ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(file, [{ path: '(file)', message: `cannot read JSON: ${(err as Error).message}` }], { cause: err });
+    throw new ConfigError(file, [{ path: '(file)', message: `cannot read ${yaml ? 'YAML' : 'JSON'}: ${(err as Error).message}` }], { cause: err });
   }
   const missing: string[] = [];
   const interpolated = interpolateEnv(raw, env, '', missing);
@@ -40,5 +43,10 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
       missing.map((m) => ({ path: m.split(':')[0], message: m.slice(m.indexOf(':') + 2) })),
     );
   }
-  return parseOutboundConfig(interpolated, file);
+  return interpolated;
+}
+
+/** Reads, interpolates and validates a configuration file (YAML or JSON); every problem is reported with its path. */
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): OutboundConfig {
+  return parseOutboundConfig(readConfigDocument(file, env), file);
 }

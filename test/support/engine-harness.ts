@@ -73,7 +73,7 @@ export class EngineHarness {
     const config = parseOutboundConfig(
       {
         datastores: [{ id: 'memory', type: 'ldap', urls: ['ldap://127.0.0.1:1'], bindDn: 'cn=unused', bindPassword: 'env:UNUSED' }],
-        connections: [{ id: `${channelId}-concur`, baseUrl: this.simulator.url, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: DEMO_TOKEN }, ...connection }],
+        connections: [{ id: `${channelId}-concur`, baseUrl: this.simulator.url, allowInsecureHttp: true, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: DEMO_TOKEN }, ...connection }],
         channels: [
           {
             id: channelId,

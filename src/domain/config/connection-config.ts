@@ -26,6 +26,8 @@ export const ConnectionConfig = z
     template: z.literal('concur').default('concur'),
     /** API base URL (the token's geolocation when OAuth2 is used), e.g. https://us2.api.concursolutions.com */
     baseUrl: z.string().url(),
+    /** Allows an `http:` baseUrl on a loopback host (simulators only): the token would travel in clear. */
+    allowInsecureHttp: z.boolean().optional(),
     companyId: z.string().optional(),
     auth: ConcurAuthConfig,
     /** Fields this tenant requires beyond Concur's minimum (Concur field names). */
@@ -37,3 +39,24 @@ export const ConnectionConfig = z
   })
   .strict();
 export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * Why a connection's baseUrl may not receive its token, or undefined: it must be https; http only
+ * on a loopback host and only with `allowInsecureHttp` (a simulator). Kept out of the schema's
+ * refinements so drafts can still derive partial schemas from ConnectionConfig.
+ */
+export function connectionUrlProblem(connection: Pick<ConnectionConfig, 'baseUrl' | 'allowInsecureHttp'>): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(connection.baseUrl);
+  } catch {
+    return 'baseUrl must be a URL';
+  }
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol !== 'http:') return `baseUrl must be https (got ${url.protocol})`;
+  if (!LOOPBACK.test(url.hostname)) return 'baseUrl must be https; http is allowed only on a loopback host (127.0.0.1, localhost, [::1])';
+  if (connection.allowInsecureHttp !== true) return 'baseUrl is http: set allowInsecureHttp: true to allow it (simulators on a loopback host only)';
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChannelConfig } from './channel-config';
-import { ConnectionConfig } from './connection-config';
+import { ConnectionConfig, connectionUrlProblem } from './connection-config';
 import { DatastoreConfig } from './datastore-config';
 
 /**
@@ -25,6 +25,10 @@ export const OutboundConfig = z
     unique('datastores', config.datastores.map((d) => d.id));
     unique('connections', config.connections.map((c) => c.id));
     unique('channels', config.channels.map((c) => c.id));
+    config.connections.forEach((connection, i) => {
+      const problem = connectionUrlProblem(connection);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['connections', i, 'baseUrl'], message: problem });
+    });
     const datastores = new Map(config.datastores.map((d) => [d.id, d]));
     const connections = new Set(config.connections.map((c) => c.id));
     config.channels.forEach((channel, i) => {

@@ -1,20 +1,29 @@
 /** The admin HTTP API and the CLI over it, against the real engine (Temporal, store, simulator). */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import YAML from 'yaml';
 import { buildApi } from '../../../src/api/server';
 import { runCli } from '../../../src/cli/main';
 import { EngineHarness, eventually, DEMO_TOKEN } from '../../support/engine-harness';
 import { person } from '../../support/memory-source';
+import { bearer, createTestKey } from '../../support/api-keys';
 
 const h = new EngineHarness();
 const CH = `api-${Date.now().toString(36)}`;
 let app: FastifyInstance;
 let baseUrl: string;
+let adminKey: string;
+let operatorKey: string;
 
 beforeAll(async () => {
   await h.start();
   for (let i = 1; i <= 12; i++) h.directory.put(person(i));
   await h.configure(CH);
-  app = buildApi({ client: h.client, store: h.store, codec: h.codec, codecToken: 'codec-secret', taskQueue: h.taskQueue });
+  app = buildApi({ client: h.client, store: h.store, codec: h.codec, taskQueue: h.taskQueue });
+  adminKey = await createTestKey(h.store, 'admin');
+  operatorKey = await createTestKey(h.store, 'operator');
   baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
 }, 120_000);
 afterAll(async () => {
@@ -23,7 +32,7 @@ afterAll(async () => {
 }, 60_000);
 
 // Real HTTP (fastify's inject needs an ESM-only module on Node 20 under Jest).
-const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) => {
+const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = bearer(adminKey)) => {
   const res = await fetch(`${baseUrl}${url}`, {
     method,
     headers: payload !== undefined ? { 'content-type': 'application/json', ...headers } : headers,
@@ -93,23 +102,44 @@ it('pauses and resumes, provisions on demand, and answers 404/409 precisely', as
   expect((await call('POST', `/channels/${CH}-idle/pause`)).status).toBe(409);
 });
 
-it('serves the payload codec to the Web UI only with the codec token', async () => {
+it('serves the payload codec only to an operator key', async () => {
   const [encoded] = await h.codec.encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{"cycleNo":1}') }]);
   const payload = { payloads: [{ metadata: Object.fromEntries(Object.entries(encoded.metadata!).map(([k, v]) => [k, Buffer.from(v as Uint8Array).toString('base64')])), data: Buffer.from(encoded.data!).toString('base64') }] };
-  expect((await call('POST', '/codec/decode', payload)).status).toBe(403);
-  const res = await call('POST', '/codec/decode', payload, { authorization: 'Bearer codec-secret' });
+  expect((await call('POST', '/api/v1/codec/decode', payload, {})).status).toBe(401);
+  const res = await call('POST', '/api/v1/codec/decode', payload, bearer(operatorKey));
   expect(res.status).toBe(200);
   const decoded = (res.body as unknown as { payloads: Array<{ data: string }> }).payloads[0].data;
   expect(Buffer.from(decoded, 'base64').toString()).toBe('{"cycleNo":1}');
 });
 
 it('the CLI drives the same API', async () => {
-  process.env.OUTBOUND_API_URL = baseUrl;
   const out: string[] = [];
-  expect(await runCli(['status', CH], (s) => out.push(s))).toBe(0);
+  const err: string[] = [];
+  const env = { ...process.env, OUTBOUND_API_URL: baseUrl, OUTBOUND_API_KEY: operatorKey };
+  const cli = (...argv: string[]) => runCli(argv, { out: (s) => out.push(s), err: (s) => err.push(s), env, pollMs: 100 });
+  expect(await cli('--json', 'status', CH)).toBe(0);
   expect(JSON.parse(out.join('\n'))).toMatchObject({ channelId: CH, paused: false });
   out.length = 0;
-  expect(await runCli(['validate', '-f', 'config/demo.json'], (s) => out.push(s))).toBe(0);
+  expect(await cli('channels')).toBe(0);
+  expect(out.join('\n')).toMatch(new RegExp(`^ID +NAME +ACTIVE[\\s\\S]*\\n${CH} `, 'm'));
+  out.length = 0;
+  expect(await cli('validate', '-f', 'config/demo.json')).toBe(0);
   expect(out.join('')).toMatch(/valid \(1 datastores, 1 connections, 1 channels\)/);
-  await expect(runCli(['frobnicate'], () => undefined)).rejects.toThrow(/unknown command/);
+  out.length = 0;
+  expect(await cli('sync', CH, '--wait')).toBe(0);
+  expect(out.join('\n')).toMatch(/^cycle \d+ \(incremental\): succeeded; read \d+/);
+  expect(err.every((l) => /^\[[#.]{24}\] \d+\/\d+ batches {2}\S+/.test(l))).toBe(true);
+
+  expect(await cli('frobnicate')).toBe(2);
+  expect(await cli('sync')).toBe(2);
+  expect(await cli('--json', 'status', 'no-such-channel')).toBe(1);
+  expect(await runCli(['channels'], { out: () => undefined, err: () => undefined, env: { ...env, OUTBOUND_API_KEY: 'obk_0000000000000000_' + 'A'.repeat(43) } })).toBe(3);
+  expect(await runCli(['channels'], { out: () => undefined, err: () => undefined, env: { ...env, OUTBOUND_API_URL: 'http://127.0.0.1:9' } })).toBe(3);
+  // YAML is read like JSON; a file that does not validate is refused before any request.
+  const dir = mkdtempSync(join(tmpdir(), 'cli-'));
+  writeFileSync(join(dir, 'demo.yaml'), YAML.stringify(JSON.parse(readFileSync('config/demo.json', 'utf8'))));
+  writeFileSync(join(dir, 'bad.yaml'), 'connections:\n  - id: Bad Id\n');
+  expect(await cli('validate', '-f', join(dir, 'demo.yaml'))).toBe(0);
+  expect(await runCli(['apply', '-f', join(dir, 'bad.yaml')], { out: () => undefined, err: () => undefined, env: { ...env, OUTBOUND_API_URL: 'http://127.0.0.1:9' } })).toBe(1);
+  rmSync(dir, { recursive: true });
 });

@@ -57,7 +57,7 @@ beforeAll(async () => {
   const config = parseOutboundConfig(
     {
       datastores: [{ id: 'hr', type: 'sql', client: 'better-sqlite3', filename: join(dir, 'hr.db'), pageSize: 100 }],
-      connections: [{ id: 'sim', baseUrl: simulator.url, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'crash-token' } }],
+      connections: [{ id: 'sim', baseUrl: simulator.url, allowInsecureHttp: true, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'crash-token' } }],
       channels: [
         {
           id: CH,

@@ -37,7 +37,7 @@ beforeAll(async () => {
     parseOutboundConfig(
       {
         datastores: [{ id: 'd', type: 'ldap', urls: ['ldap://127.0.0.1:1'], bindDn: 'cn=x', bindPassword: 'env:X' }],
-        connections: [{ id: 'c', baseUrl: 'http://127.0.0.1:1', auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'env:T' } }],
+        connections: [{ id: 'c', baseUrl: 'http://127.0.0.1:1', allowInsecureHttp: true, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'env:T' } }],
         channels: [{ id: 'ch', connectionId: 'c', datastoreId: 'd', source: { kind: 'ldap' }, mapping: { userName: { source: 'mail' }, 'name.givenName': { source: 'g' }, 'name.familyName': { source: 's' }, 'emails.work': { source: 'mail' } } }],
       },
       'test',

@@ -1,3 +1,4 @@
+import { STORE_MIGRATIONS } from '../../../src/store/migrations/migration-source';
 import { randomBytes } from 'node:crypto';
 import type { ChannelConfig } from '../../../src/domain/config/channel-config';
 import type { ConnectionConfig } from '../../../src/domain/config/connection-config';
@@ -520,7 +521,8 @@ export function describeStateStoreContract(name: string, setup: () => Promise<St
           expect((await again.getChannel('hr'))?.version).toBe(2);
           expect((await again.loadOAuthToken('concur'))?.accessToken).toBe('access-token-value');
           const applied = (await again.db('outbound_migrations').select('name')) as Array<{ name: string }>;
-          expect(applied.map((m) => m.name)).toEqual(['0001-initial-schema', '0002-cycle-mode-reason']);
+          // Each migration applied exactly once, in order.
+          expect(applied.map((m) => m.name)).toEqual(STORE_MIGRATIONS.map((m) => m.name));
         } finally {
           await again.close();
         }

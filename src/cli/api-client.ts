@@ -1,0 +1,40 @@
+import { CliError, EXIT } from './cli-error';
+
+export interface ApiAnswer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are shown, not trusted
+  body: any;
+}
+
+/** The CLI's HTTP client of the admin API: unreachable or unauthorised end with exit code 3. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    private readonly key: string | undefined,
+  ) {}
+
+  async request(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.key) headers.authorization = `Bearer ${this.key}`;
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw new CliError(`cannot reach the Outbound API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm run up)`, EXIT.unreachable, { cause: err });
+    }
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = text;
+    }
+    if (res.status === 401 || res.status === 403 || res.status === 421) {
+      const detail = (parsed as { detail?: string } | undefined)?.detail ?? `HTTP ${res.status}`;
+      const hint = this.key ? '' : ' (give a key with --key, OUTBOUND_API_KEY or OUTBOUND_API_KEY_FILE)';
+      throw new CliError(`the API refused the request: ${detail}${hint}`, EXIT.unreachable);
+    }
+    return { status: res.status, body: parsed };
+  }
+}
