@@ -101,6 +101,8 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
         .onConflict('id')
         .merge(['config', 'updated_at']);
       await this.vault.pruneOwner(owner, keep, trx);
+      // Tokens (and the geolocation they route to) belong to the old host or credentials.
+      if (previous && connectionTokensStale(previous, stored)) await trx('oauth_tokens').where({ connection_id: config.id }).delete();
     });
   }
 
@@ -606,4 +608,12 @@ function userPatchRow(user: ProvisionedUserPatch, now: Date): { row: Record<stri
   row.updated_at = user.updatedAt ?? now;
   merge.push('updated_at');
   return { row, merge };
+}
+
+/**
+ * Whether a connection's stored OAuth tokens no longer fit it: another baseUrl, auth type, client
+ * id or credential. Secrets compare by reference: an unchanged literal keeps its vault id.
+ */
+export function connectionTokensStale(previous: ConnectionConfig, next: ConnectionConfig): boolean {
+  return previous.baseUrl !== next.baseUrl || JSON.stringify(previous.auth) !== JSON.stringify(next.auth);
 }

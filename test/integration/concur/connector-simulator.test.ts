@@ -175,7 +175,8 @@ test('OAuth2: request token → code 16 geolocation → refresh rotation persist
     auth: { type: 'oauth2', clientId: DEMO_CLIENT_ID, clientSecret: 'env:SECRET', companyRequestToken: 'env:CRT', companyUuid: DEMO_COMPANY_ID },
   });
   try {
-    const c = connect(conn, { tokens: store });
+    // localhost is not baseUrl's origin: trusted explicitly, as an operator's extra origin would be.
+    const c = connect(conn, { tokens: store, trustedGeolocationOrigins: [geo] });
     await expect(c.verifyCredentials()).resolves.toEqual({ ok: true });
     const first = await store.load('oauth');
     expect(first?.geolocation).toBe(geo);
@@ -185,7 +186,7 @@ test('OAuth2: request token → code 16 geolocation → refresh rotation persist
     expect(second?.refreshToken).toBeDefined();
     expect(second?.refreshToken).not.toBe(first?.refreshToken);
     // A restarted worker continues from the persisted rotated token (the old one is spent).
-    const again = connect(conn, { tokens: store });
+    const again = connect(conn, { tokens: store, trustedGeolocationOrigins: [geo] });
     await expect(again.verifyCredentials()).resolves.toEqual({ ok: true });
     const log = geoSim.requests();
     const tokenCalls = log.filter((r) => r.path === '/oauth2/v0/token').map((r) => `${r.status} ${r.headers.host} ${(r.body as Record<string, string>).grant_type}`);
