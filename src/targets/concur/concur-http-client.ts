@@ -18,6 +18,7 @@ import {
 } from './concur-errors';
 import type { ConcurLogger } from './concur-logger';
 import type { ConcurTokenProvider } from './concur-token-provider';
+import { MAX_RESPONSE_BYTES, readCappedText } from './response-body';
 import { parseRetryAfter, retryDelay, type RetryOptions } from './retry-policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -53,6 +54,8 @@ export interface ConcurHttpClientOptions {
   rateLimiter: AdaptiveRateLimiter;
   retry: RetryOptions;
   timeoutMs: number;
+  /** Largest answer read (default MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
   connectionId: string;
   logger?: ConcurLogger;
   now?: () => number;
@@ -156,8 +159,9 @@ export class ConcurHttpClient {
       let text: string;
       try {
         res = await request(url, { method: req.method, headers, body: payload, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
-        text = await res.body.text();
+        text = await readCappedText(res, this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES, payload !== undefined || req.method !== 'GET');
       } catch (err) {
+        if (err instanceof ConcurTransientError) throw err;
         throw networkError(err, payload !== undefined || req.method !== 'GET');
       }
       const body = parseBody(text);

@@ -17,6 +17,7 @@ import {
 import type { ConcurLogger } from './concur-logger';
 import type { ConcurTokenStore } from './concur-token-store';
 import { geolocationPolicy, type GeolocationPolicy } from './geolocation-policy';
+import { MAX_TOKEN_RESPONSE_BYTES, readCappedText } from './response-body';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry-policy';
 import { trimSlash } from './url-text';
 
@@ -272,7 +273,7 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs,
     });
-    const text = await res.body.text();
+    const text = await readCappedText(res, MAX_TOKEN_RESPONSE_BYTES, false);
     let body: TokenResponse = {};
     try {
       body = text ? (JSON.parse(text) as TokenResponse) : {};
