@@ -1,10 +1,11 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
 import type { CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
 import type { ActivityDeps } from './activity-deps';
 import type { ChannelResources } from './channel-resources';
+import { withHeartbeat } from './heartbeat-ticker';
 import { zeroCounts } from './cycle-counts';
 
 /** Users per apply batch: small enough that a pause takes effect within about a second. */
@@ -27,6 +28,17 @@ export interface PlanCycleResult {
  * store. Returns counts only: no user data leaves the activity.
  */
 export async function planCycle(deps: ActivityDeps, resources: ChannelResources, input: { channelId: string; cycleId: number }): Promise<PlanCycleResult> {
+  const progress = { read: 0, planned: 0 };
+  return withHeartbeat(() => progress, (cancelled) => planCycleBeating(deps, resources, input, cancelled, progress));
+}
+
+async function planCycleBeating(
+  deps: ActivityDeps,
+  resources: ChannelResources,
+  input: { channelId: string; cycleId: number },
+  cancelled: AbortSignal,
+  progress: { read: number; planned: number },
+): Promise<PlanCycleResult> {
   const { store } = deps;
   const now = deps.now?.() ?? new Date();
   const started = Date.now();
@@ -104,7 +116,9 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       if (fullRead && !cycle.dryRun) await store.markSeen(input.channelId, guids, cycle.cycleNo);
       if (fullRead && cycle.dryRun) guids.forEach((g) => seenInDryRun.add(g));
       if (page.watermark) watermark = page.watermark;
-      heartbeat({ read: counts.read, planned: seq });
+      progress.read = counts.read;
+      progress.planned = seq;
+      cancelled.throwIfAborted();
     }
   } finally {
     await source.close();
@@ -122,7 +136,9 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       }
       if (items.length) await store.addPlanItems(items);
       after = unseen[unseen.length - 1].guid;
-      heartbeat({ read: counts.read, planned: seq });
+      progress.read = counts.read;
+      progress.planned = seq;
+      cancelled.throwIfAborted();
     }
   }
 

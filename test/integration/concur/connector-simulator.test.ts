@@ -9,6 +9,7 @@ import { SCHEMA_ENTERPRISE, SCHEMA_SPEND, SCHEMA_TRAVEL } from '../../../src/dom
 import { createConcurConnector, type ConcurConnector, type ConcurConnectorDeps } from '../../../src/targets/concur/concur-connector';
 import { ConcurExtensionError } from '../../../src/targets/concur/concur-errors';
 import { InMemoryConcurTokenStore } from '../../../src/targets/concur/concur-token-store';
+import { withRequestSignal } from '../../../src/targets/request-signal';
 import { ContractValidator } from '../../unit/concur/support/openapi-contract';
 import { desiredUser, secrets } from '../../unit/concur/support/mock-concur';
 
@@ -208,4 +209,19 @@ test('throughput: 300 creates through one connector (measured, reported in docs)
   // Two requests per create (lookup + POST).
   expect(c.stats.requests).toBe(600);
   console.log(`[concur connector] 300 ensureUser against the simulator: ${Math.round(ms)} ms, ${Math.round((300 / ms) * 1000)} users/s`);
+});
+
+test('a write abandoned (per-write timeout or cancellation) aborts its request on the wire and is not retried', async () => {
+  const c = connect();
+  const created = await c.ensureUser(person(7));
+  const before = c.stats.requests;
+  sim.setFaults({ latencyMs: 3000 });
+  const started = Date.now();
+  const err = await withRequestSignal(AbortSignal.timeout(300), () => c.getUser(created.id)).catch((e) => e);
+  const elapsed = Date.now() - started;
+  sim.setFaults({});
+  // Rejected at the deadline, not when the slow answer would have come, and no second attempt.
+  expect(err).toMatchObject({ kind: 'transient', code: 'TIMEOUT' });
+  expect(elapsed).toBeLessThan(2500);
+  expect(c.stats.requests - before).toBe(1);
 });
