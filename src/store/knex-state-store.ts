@@ -320,7 +320,7 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
   async addPlanItems(items: PlanItem[]): Promise<void> {
     if (items.length === 0) return;
     await this.inTransaction(Math.ceil(items.length / CHUNK), async (trx) => {
-      for (const part of chunks(items.map(planToRow))) {
+      for (const part of chunks(items.map((i) => this.sealPlanRow(planToRow(i))))) {
         await trx('plan_items').insert(part).onConflict(['cycle_id', 'seq']).merge();
       }
     });
@@ -329,20 +329,34 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     for (const [cycleId, n] of perCycle) await this.analyze.noteWrites('plan_items', cycleId, n);
   }
 
+  /**
+   * The desired attribute values are personal data: sealed like secrets, bound to their plan item
+   * (a value moved to another row does not open).
+   */
+  private sealPlanRow(row: PlanRow): PlanRow {
+    return row.desired === null ? row : { ...row, desired: this.box.seal(row.desired, planContext(row.cycle_id, row.seq)) };
+  }
+
+  private openPlanRow(row: PlanRow): PlanRow {
+    // A plan written before encryption (JSON text) is read as is: plans live one cycle.
+    if (row.desired === null || row.desired.startsWith('{')) return row;
+    return { ...row, desired: this.box.open(row.desired, planContext(toNumber(row.cycle_id), toNumber(row.seq))) };
+  }
+
   async clearPlan(cycleId: number): Promise<void> {
     await this.db('plan_items').where({ cycle_id: cycleId }).delete();
   }
 
   async getPlanBatch(cycleId: number, batchNo: number): Promise<PlanItem[]> {
     const rows = (await this.db('plan_items').where({ cycle_id: cycleId, batch_no: batchNo }).orderBy('seq')) as PlanRow[];
-    return rows.map(planFromRow);
+    return rows.map((r) => planFromRow(this.openPlanRow(r)));
   }
 
   async listPlanItems(cycleId: number, options: { offset?: number; limit?: number } = {}): Promise<PlanItem[]> {
     const q = this.db('plan_items').where({ cycle_id: cycleId }).orderBy('seq');
     if (options.limit !== undefined) q.limit(options.limit);
     if (options.offset) q.offset(options.offset);
-    return ((await q) as PlanRow[]).map(planFromRow);
+    return ((await q) as PlanRow[]).map((r) => planFromRow(this.openPlanRow(r)));
   }
 
   async recordPlanOutcome(cycleId: number, seq: number, outcome: NonNullable<PlanItem['outcome']>, message?: string): Promise<void> {
@@ -588,6 +602,7 @@ function channelFromRow(row: { config: string; version: number | string }): { co
 }
 
 const tokenContext = (connectionId: string): string => `oauth:${connectionId}`;
+const planContext = (cycleId: number, seq: number): string => `plan:${cycleId}.${seq}`;
 
 function zeroCounts(): CycleCounts {
   return { read: 0, excluded: 0, unchanged: 0, create: 0, update: 0, disable: 0, delete: 0, reactivate: 0, succeeded: 0, failed: 0, retrying: 0, invalid: 0 };

@@ -373,6 +373,21 @@ export function describeStateStoreContract(name: string, setup: () => Promise<St
         await store.clearPlan(cycle.id);
         expect(await store.listPlanItems(cycle.id)).toEqual([]);
       });
+
+      it('keeps the desired attribute values (personal data) encrypted at rest, bound to their item', async () => {
+        const cycle = await store.startCycle('p-enc', 'full', false);
+        const person = (n: number) => ({ ...desired(n), identity: { ...desired(n).identity, userName: `persönlich-${n}@example.com` } }) as DesiredConcurUser;
+        await store.addPlanItems([0, 1].map((seq) => ({ cycleId: cycle.id, seq, guid: `enc-${seq}`, action: 'create' as const, reason: 'new', batchNo: 0, desired: person(seq), desiredHash: `h${seq}` })));
+        expect((await store.getPlanBatch(cycle.id, 0)).map((i) => i.desired)).toEqual([person(0), person(1)]);
+        const raw = JSON.stringify(await store.db('plan_items').where({ cycle_id: cycle.id }).select());
+        expect(raw).not.toContain('persönlich');
+        expect(raw).not.toContain('Näme');
+        // A ciphertext moved to another item does not open.
+        const first = (await store.db('plan_items').where({ cycle_id: cycle.id, seq: 0 }).first('desired')) as { desired: string };
+        await store.db('plan_items').where({ cycle_id: cycle.id, seq: 1 }).update({ desired: first.desired });
+        await expect(store.getPlanBatch(cycle.id, 0)).rejects.toBeInstanceOf(SecretDecryptionError);
+        await store.clearPlan(cycle.id);
+      });
     });
 
     describe('provisioner database', () => {
