@@ -511,6 +511,16 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
 
   // audit ---------------------------------------------------------------------------------------
 
+  async purgeHistory(before: Date): Promise<{ cycles: number; planItems: number; audit: number }> {
+    return this.db.transaction(async (trx) => {
+      const old = trx('cycles').select('id').whereNotNull('finished_at').where('finished_at', '<', before);
+      const planItems = Number(await trx('plan_items').whereIn('cycle_id', old.clone()).delete());
+      const cycles = Number(await trx('cycles').whereNotNull('finished_at').where('finished_at', '<', before).delete());
+      const audit = Number(await trx('audit').where('at', '<', before).delete());
+      return { cycles, planItems, audit };
+    });
+  }
+
   async appendAudit(entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.inTransaction(Math.ceil(entries.length / CHUNK), async (trx) => {

@@ -16,6 +16,7 @@ export const MAX_INTERVAL_SECONDS = 7 * 24 * 3600;
 export const MAX_RETRY_DELAY_SECONDS = 24 * 3600;
 export const MAX_BREAKER_PROBE_SECONDS = 3600;
 export const MAX_RETENTION_DAYS = 3650;
+export const DEFAULT_RETENTION_DAYS = 90;
 
 /** A positive whole number of milliseconds up to `max`, with a message naming the bound. */
 export function durationMs(max: number): z.ZodNumber {
