@@ -44,6 +44,8 @@ export interface SlapdOptions {
   log?: (line: string) => void;
   /** Serve TLS: StartTLS on the ldap:// port, and ldaps:// on `ldapsPort` when given. */
   tls?: SlapdTlsOptions;
+  /** The memberof overlay (default true); false plays OpenLDAP as Debian installs it, with no memberOf. */
+  memberOfOverlay?: boolean;
 }
 
 export interface SlapdTlsOptions {
@@ -122,7 +124,20 @@ olcAttributeTypes: ( 1.3.6.1.4.1.4203.666.100.1.4 NAME 'whenChanged' DESC 'AD-st
 olcObjectClasses: ( 1.3.6.1.4.1.4203.666.100.2.1 NAME 'outboundAdLike' DESC 'AD-like attributes for tests' AUXILIARY MAY ( objectGUID $ userAccountControl $ uSNChanged $ whenChanged ) )
 `;
 
-export function slapdConfigLdif(p: { suffix: string; rootDn: string; rootPwHash: string; dbDir: string; runDir: string; bins: SlapdBinaries; tls?: SlapdTlsOptions }): string {
+const MEMBER_OF_OVERLAY = `
+dn: olcOverlay={0}memberof,olcDatabase={1}mdb,cn=config
+objectClass: olcOverlayConfig
+objectClass: olcMemberOf
+olcOverlay: {0}memberof
+olcMemberOfRefInt: TRUE
+olcMemberOfDangling: ignore
+olcMemberOfGroupOC: groupOfNames
+olcMemberOfMemberAD: member
+olcMemberOfMemberOfAD: memberOf
+`;
+
+export function slapdConfigLdif(p: { suffix: string; rootDn: string; rootPwHash: string; dbDir: string; runDir: string; bins: SlapdBinaries; tls?: SlapdTlsOptions; memberOfOverlay?: boolean }): string {
+  const memberOf = p.memberOfOverlay !== false;
   const schema = ['core', 'cosine', 'nis', 'inetorgperson'].map((s) => `include: file://${join(p.bins.schemaDir, `${s}.ldif`)}`).join('\n');
   const modules = p.bins.modulePath
     ? `dn: cn=module{0},cn=config
@@ -130,8 +145,7 @@ objectClass: olcModuleList
 cn: module{0}
 olcModulePath: ${p.bins.modulePath}
 olcModuleLoad: {0}back_mdb
-olcModuleLoad: {1}memberof
-
+${memberOf ? 'olcModuleLoad: {1}memberof\n' : ''}
 `
     : '';
   // Absolute paths: slapd resolves relative ones against its own cwd, not the caller's.
@@ -183,23 +197,12 @@ olcDbIndex: uid,mail,employeeNumber eq
 olcDbIndex: cn,sn,givenName eq,sub
 olcDbIndex: entryUUID eq
 olcDbIndex: modifyTimestamp eq
-olcDbIndex: memberOf eq
-olcDbIndex: member eq
+${memberOf ? 'olcDbIndex: memberOf eq\n' : ''}olcDbIndex: member eq
 olcDbIndex: objectGUID,uSNChanged eq
 olcLimits: {0}users size=unlimited time=unlimited
 olcAccess: {0}to attrs=userPassword by self write by anonymous auth by * none
 olcAccess: {1}to * by users read by * none
-
-dn: olcOverlay={0}memberof,olcDatabase={1}mdb,cn=config
-objectClass: olcOverlayConfig
-objectClass: olcMemberOf
-olcOverlay: {0}memberof
-olcMemberOfRefInt: TRUE
-olcMemberOfDangling: ignore
-olcMemberOfGroupOC: groupOfNames
-olcMemberOfMemberAD: member
-olcMemberOfMemberOfAD: memberOf
-`;
+${memberOf ? MEMBER_OF_OVERLAY : ''}`;
 }
 
 function run(command: string, args: string[], logFile: string, what: string): void {
@@ -257,7 +260,7 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<SlapdServi
   rmSync(configDir, { recursive: true, force: true });
   mkdirSync(configDir);
   const configLdif = join(runDir, 'config.ldif');
-  writeFileSync(configLdif, slapdConfigLdif({ suffix, rootDn, rootPwHash: sshaHash(password), dbDir, runDir, bins, tls: options.tls }), { mode: 0o600 });
+  writeFileSync(configLdif, slapdConfigLdif({ suffix, rootDn, rootPwHash: sshaHash(password), dbDir, runDir, bins, tls: options.tls, memberOfOverlay: options.memberOfOverlay }), { mode: 0o600 });
   run(bins.slapadd, ['-n0', '-F', configDir, '-l', configLdif], logFile, 'writing the slapd config (slapadd -n0)');
   rmSync(configLdif);
 

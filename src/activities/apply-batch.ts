@@ -1,9 +1,11 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import type { AuditEntry, PlanItem, ProvisionedUser } from '../store/state-store';
+import { withRequestSignal } from '../targets/request-signal';
 import type { LookedUpUser, UserTarget } from '../targets/user-target';
 import type { ActivityDeps } from './activity-deps';
 import { applyUserWrite, type UserWriteResult } from './apply-user';
 import type { ChannelResources } from './channel-resources';
+import { withHeartbeat } from './heartbeat-ticker';
 import { ORPHAN_GUID_PREFIX } from './target-reconcile';
 
 export interface ApplyBatchResult {
@@ -39,6 +41,17 @@ const FLUSH_EVERY = 50;
  * activity) are skipped, so a retried batch resumes instead of redoing.
  */
 export async function applyBatch(deps: ActivityDeps, resources: ChannelResources, input: { channelId: string; cycleId: number; batchNo: number }): Promise<ApplyBatchResult> {
+  let progress: { batchNo: number; done: number } = { batchNo: input.batchNo, done: 0 };
+  return withHeartbeat(() => progress, (cancelled) => applyBatchBeating(deps, resources, input, cancelled, (p) => (progress = p)));
+}
+
+async function applyBatchBeating(
+  deps: ActivityDeps,
+  resources: ChannelResources,
+  input: { channelId: string; cycleId: number; batchNo: number },
+  cancelled: AbortSignal,
+  report: (progress: { batchNo: number; done: number }) => void,
+): Promise<ApplyBatchResult> {
   const { store } = deps;
   const started = Date.now();
   const { loaded, target } = await resources.get(input.channelId);
@@ -62,7 +75,7 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
       await store.recordPlanOutcomes(recorded.map(({ item, result }) => ({ cycleId: item.cycleId, seq: item.seq, outcome: result.outcome as NonNullable<PlanItem['outcome']>, message: result.message })));
     }
     if (audit.length) await store.appendAudit(audit);
-    heartbeat({ batchNo: input.batchNo, done: items.filter((i) => i.outcome).length });
+    report({ batchNo: input.batchNo, done: items.filter((i) => i.outcome).length });
   };
 
   // One search per ~40 creates instead of one per user: link users that already exist in Concur.
@@ -71,7 +84,8 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
   const creates = pending.filter((i) => i.action === 'create' && i.desired);
   if (creates.length > 1 && target.findExisting) {
     try {
-      const found = await target.findExisting(creates.map((i) => i.desired!), { linkByUserName });
+      const find = target.findExisting.bind(target);
+      const found = await withRequestSignal(cancelled, () => find(creates.map((i) => i.desired!), { linkByUserName }));
       creates.forEach((item, n) => lookedUp.set(item.seq, found[n]));
     } catch {
       lookedUp.clear(); // fall back to one look-up per user
@@ -81,7 +95,8 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
   let next = 0;
   const threads = Math.max(1, loaded.channel.maxThreads);
   const worker = async () => {
-    while (next < pending.length && !connectionError) {
+    // A cancelled attempt (heartbeat lost, worker stopping) takes no new user: the next attempt resumes.
+    while (next < pending.length && !connectionError && !cancelled.aborted) {
       const item = pending[next++];
       const result = await applyUserWrite(
         target,
@@ -99,7 +114,7 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
           linkByUserName,
           holderOf: async (concurId) => (await store.getConcurIdHolders(input.channelId, [concurId])).get(concurId),
         },
-        { now: deps.now?.() ?? new Date(), timeoutMs: loaded.channel.timeoutMs },
+        { now: deps.now?.() ?? new Date(), timeoutMs: loaded.channel.timeoutMs, signal: cancelled },
       );
       if (result.outcome === 'connection-error') connectionError = result.message;
       if (result.outcome === 'succeeded' && result.concurId) item.concurId = result.concurId;
@@ -112,6 +127,7 @@ export async function applyBatch(deps: ActivityDeps, resources: ChannelResources
   };
   await Promise.all(Array.from({ length: Math.min(threads, pending.length) }, worker));
   await flush();
+  cancelled.throwIfAborted();
 
   const provisions = await submitExtensions(deps, input, target, pending);
 

@@ -1,3 +1,4 @@
+import { withRequestSignal } from '../targets/request-signal';
 import type { DesiredConcurUser } from '../domain/concur-user';
 import { DELETE_REFUSED, type PlannedAction } from '../domain/plan/plan-user';
 import type { AuditEntry, ProvisionedUser } from '../store/state-store';
@@ -34,15 +35,26 @@ export interface UserWriteResult {
 /** First delay of a user's durable retry, written as nextAttemptAt so cycles leave the user alone. */
 export const RETRY_HOLD_MS = 15 * 60_000;
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TargetError('transient', `no answer from Concur within ${ms} ms`, 'TIMEOUT')), ms);
+/**
+ * Runs one write under a deadline that aborts its requests (AbortSignal), so a timed-out write
+ * is not left running beside its retry; `cancel` (the activity's cancellation) aborts it too.
+ */
+async function withTimeout<T>(run: () => Promise<T>, ms: number, cancel?: AbortSignal): Promise<T> {
+  const deadline = AbortSignal.timeout(ms);
+  const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () =>
+      reject(deadline.aborted ? new TargetError('transient', `no answer from Concur within ${ms} ms`, 'TIMEOUT') : new TargetError('transient', 'the write was cancelled', 'CANCELLED'));
+    signal.addEventListener('abort', onAbort, { once: true });
   });
+  const work = withRequestSignal(signal, run);
   try {
-    return await Promise.race([promise, timeout]);
+    // The race only makes the outcome prompt; the requests themselves are aborted by the signal.
+    return await Promise.race([work, aborted]);
   } finally {
-    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort!);
+    work.catch(() => undefined);
   }
 }
 
@@ -50,7 +62,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * Performs one planned write against the target and says what to record. Failures are
  * classified, never thrown: a bad record fails alone with Concur's message.
  */
-export async function applyUserWrite(target: UserTarget, write: UserWrite, options: { now: Date; timeoutMs: number }): Promise<UserWriteResult> {
+export async function applyUserWrite(target: UserTarget, write: UserWrite, options: { now: Date; timeoutMs: number; signal?: AbortSignal }): Promise<UserWriteResult> {
   const base = { channelId: write.channelId, guid: write.guid };
   const audit = (outcome: AuditEntry['outcome'], message?: string, action: AuditEntry['action'] = write.action, reason = write.reason): AuditEntry => ({
     ...base,
@@ -68,7 +80,7 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
     let status: ProvisionedUser['status'] = 'active';
     const opts = { deferExtensions: write.deferExtensions, linkByUserName: write.linkByUserName };
     await withTimeout(
-      (async () => {
+      async () => {
         switch (write.action) {
           case 'create': {
             const desired = need(write.desired);
@@ -111,8 +123,9 @@ export async function applyUserWrite(target: UserTarget, write: UserWrite, optio
             }
             break;
         }
-      })(),
+      },
       options.timeoutMs,
+      options.signal,
     );
     const user: UserWriteResult['user'] = {
       ...base,

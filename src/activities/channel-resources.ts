@@ -12,8 +12,9 @@ interface Resources {
 
 /**
  * Per-worker cache of what a channel needs (config, Concur client with its pool and token,
- * compiled mapping), rebuilt when the channel's config version changes. Sources are opened per
- * use: they hold connections to the customer's directory we should not keep idle.
+ * compiled mapping), rebuilt when the version of the channel, its connection or its datastore
+ * changes. Sources are opened per use: they hold connections to the customer's directory we
+ * should not keep idle.
  */
 export class ChannelResources {
   private readonly cache = new Map<string, Resources>();
@@ -32,7 +33,7 @@ export class ChannelResources {
 
   async get(channelId: string): Promise<Resources> {
     const loaded = await this.load(channelId);
-    const key = `${loaded.version}:${JSON.stringify(loaded.connection)}`;
+    const key = resourcesKey(loaded);
     const cached = this.cache.get(channelId);
     if (cached && cached.key === key) return cached;
     if (cached) await cached.target.close().catch(() => undefined);
@@ -55,4 +56,13 @@ export class ChannelResources {
     await Promise.all([...this.cache.values()].map((r) => r.target.close().catch(() => undefined)));
     this.cache.clear();
   }
+}
+
+/**
+ * The versions the cached resources were built from. Connections and datastores are versioned by
+ * their stored content: a rotated secret gets a new vault id (the old row is pruned), so a cache
+ * that kept the old config would read a row that no longer exists.
+ */
+export function resourcesKey(loaded: LoadedChannel): string {
+  return JSON.stringify([loaded.version, loaded.connection, loaded.datastore]);
 }

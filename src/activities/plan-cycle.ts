@@ -1,4 +1,4 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { log } from '@temporalio/activity';
 import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
 import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
@@ -11,6 +11,7 @@ import { DatastoreError } from '../datastores/datastore-error';
 import type { ActivityDeps } from './activity-deps';
 import { configError } from './activity-errors';
 import type { ChannelResources } from './channel-resources';
+import { withHeartbeat } from './heartbeat-ticker';
 import { zeroCounts } from './cycle-counts';
 
 /** Users per apply batch: small enough that a pause takes effect within about a second. */
@@ -39,6 +40,17 @@ export interface PlanCycleResult {
  * store. Returns counts only: no user data leaves the activity.
  */
 export async function planCycle(deps: ActivityDeps, resources: ChannelResources, input: { channelId: string; cycleId: number }): Promise<PlanCycleResult> {
+  const progress = { read: 0, planned: 0 };
+  return withHeartbeat(() => progress, (cancelled) => planCycleBeating(deps, resources, input, cancelled, progress));
+}
+
+async function planCycleBeating(
+  deps: ActivityDeps,
+  resources: ChannelResources,
+  input: { channelId: string; cycleId: number },
+  cancelled: AbortSignal,
+  progress: { read: number; planned: number },
+): Promise<PlanCycleResult> {
   const { store } = deps;
   const now = deps.now?.() ?? new Date();
   const started = Date.now();
@@ -158,7 +170,9 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       if (fullRead && !cycle.dryRun) await store.markSeen(input.channelId, guids, cycle.cycleNo);
       if (fullRead && cycle.dryRun) guids.forEach((g) => seenInDryRun.add(g));
       if (page.watermark) watermark = page.watermark;
-      heartbeat({ read: counts.read, planned: seq });
+      progress.read = counts.read;
+      progress.planned = seq;
+      cancelled.throwIfAborted();
     }
   } catch (err) {
     // A source fault a retry cannot fix (bad base DN, filter, credentials) fails the cycle at once
@@ -194,7 +208,9 @@ export async function planCycle(deps: ActivityDeps, resources: ChannelResources,
       if (items.length) await store.addPlanItems(items);
       await flushHeldBack();
       after = unseen[unseen.length - 1].guid;
-      heartbeat({ read: counts.read, planned: seq });
+      progress.read = counts.read;
+      progress.planned = seq;
+      cancelled.throwIfAborted();
     }
   }
 

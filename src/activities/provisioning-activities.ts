@@ -3,6 +3,7 @@
  * Activities are thin: load config by id, call adapters, record results. They return ids,
  * counts and reasons only, never secrets or user attribute values.
  */
+import { MAX_RETENTION_DAYS } from '../domain/config/duration-limits';
 import { log } from '@temporalio/activity';
 import type { ActivationCheck, OnDemandInput, OnDemandResult } from '../workflows/messages';
 import type { CycleMode, CycleOutcome } from '../store/state-store';
@@ -18,6 +19,12 @@ export function createProvisioningActivities(deps: ActivityDeps) {
   const { store } = deps;
 
   return {
+    /** Retention: removes history older than `retentionDays`; counts only leave the activity. */
+    async purgeHistory(input: { retentionDays: number }) {
+      const days = Math.min(Math.max(1, input.retentionDays), MAX_RETENTION_DAYS);
+      const before = new Date((deps.now?.() ?? new Date()).getTime() - days * 24 * 3600_000);
+      return deps.store.purgeHistory(before);
+    },
     async loadChannelRuntime(input: { channelId: string }) {
       const { channel } = await resources.load(input.channelId);
       const state = await store.getChannelState(input.channelId);

@@ -15,7 +15,7 @@ import { classifySearchError, openLdapConnection, type LdapConnection } from './
 import { LdapDatastoreError } from './ldap-datastore-error';
 import { mapLdapEntry, type EntryMapping } from './ldap-entry-mapper';
 import { andFilters, equalityFilter } from './ldap-filter';
-import { groupScopeFilter, namingContextOf } from './ldap-group-scope';
+import { groupScope, namingContextOf } from './ldap-group-scope';
 import { parseBinaryGuid } from './ldap-guid';
 import { planLdapSource, type LdapSourcePlan } from './ldap-source-plan';
 
@@ -29,7 +29,11 @@ interface Scope {
   base: string;
   filter: string;
   baseSetting: string;
+  /** Member-list scope: only entries whose DN (normalised) is in this set are in scope. */
+  memberDns?: Set<string>;
 }
+
+const inScope = (scope: Scope, dn: string) => scope.memberDns === undefined || scope.memberDns.has(normalizeDn(dn));
 
 class LdapChannelSource implements ChannelSource {
   private plan?: LdapSourcePlan;
@@ -98,8 +102,10 @@ class LdapChannelSource implements ChannelSource {
     if (plan.group) {
       const base = plan.baseDn ?? namingContextOf(plan.group.dn, connection.namingContexts);
       if (!base) throw new LdapDatastoreError('channel.location.baseDn', 'set a base DN: the server does not publish its naming contexts');
-      const members = await groupScopeFilter(connection, plan);
-      return { base, filter: andFilters(plan.userFilter, members), baseSetting: plan.baseDn ? 'channel.location.baseDn' : 'channel.location.groupDn' };
+      const members = await groupScope(connection, plan);
+      const baseSetting = plan.baseDn ? 'channel.location.baseDn' : 'channel.location.groupDn';
+      if (members.memberDns) return { base, filter: plan.userFilter, baseSetting, memberDns: members.memberDns };
+      return { base, filter: andFilters(plan.userFilter, members.filter), baseSetting };
     }
     const base = plan.baseDn ?? connection.namingContexts[0];
     if (!base) throw new LdapDatastoreError('channel.location.baseDn', 'set a base DN: the server does not publish its naming contexts');
@@ -169,6 +175,7 @@ class LdapChannelSource implements ChannelSource {
         options.signal?.throwIfAborted();
         const entries: SourceEntry[] = [];
         for (const r of raw) {
+          if (!inScope(scope, r.dn)) continue;
           seen++;
           const entry = mapLdapEntry(r, mapping);
           if (!entry) continue;
@@ -208,7 +215,7 @@ class LdapChannelSource implements ChannelSource {
       for await (const page of this.search(connection, scope, filter, this.attributes(connection), 2, 'reading one entry', this.binaryAttributes())) {
         found ??= page[0];
       }
-      if (!found) return undefined;
+      if (!found || !inScope(scope, found.dn)) return undefined;
       const entry = mapLdapEntry(found, this.mapping(connection));
       if (!entry) return undefined;
       const excluded = plan.exclusionFilter ? await this.matchesFilter(connection, entry.dn, plan.exclusionFilter) : false;
@@ -246,6 +253,7 @@ class LdapChannelSource implements ChannelSource {
       let excluded = 0;
       outer: for await (const page of this.search(connection, scope, scope.filter, attributes, this.datastore.pageSize, 'counting entries', this.binaryAttributes())) {
         for (const raw of page) {
+          if (!inScope(scope, raw.dn)) continue;
           count++;
           const entry = mapLdapEntry(raw, mapping);
           if (!entry) missingGuid++;

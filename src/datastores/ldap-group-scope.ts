@@ -47,8 +47,8 @@ async function memberValues(client: Client, groupDn: string, attribute: string):
   }
 }
 
-/** DNs (normalised) of every group in the closure of the root group, root included. */
-export async function nestedGroupClosure(connection: LdapConnection, plan: LdapSourcePlan): Promise<string[]> {
+/** DNs of every group in the closure of the root group (root included), and the DNs (normalised) of the other members of those groups. */
+export async function nestedGroupClosure(connection: LdapConnection, plan: LdapSourcePlan): Promise<GroupWalk> {
   const group = plan.group!;
   const { client } = connection;
   const groupBase = namingContextOf(group.dn, connection.namingContexts) ?? plan.baseDn ?? group.dn;
@@ -63,28 +63,93 @@ export async function nestedGroupClosure(connection: LdapConnection, plan: LdapS
   }
   const root = normalizeDn(group.dn);
   const closure: string[] = [group.dn];
+  const members = new Set<string>();
   const visited = new Set([root]);
   const queue = [group.dn];
   while (queue.length > 0) {
     const dn = queue.shift()!;
-    let members: string[];
+    let values: string[];
     try {
-      members = await memberValues(client, dn, plan.settings.groupMemberAttribute);
+      values = await memberValues(client, dn, plan.settings.groupMemberAttribute);
     } catch (err) {
       // The root group missing is a configuration fault; a dangling nested reference is not.
       if (dn === group.dn) throw classifySearchError(err, 'channel.location.groupDn', 'reading the group');
       if ((err as Error).name === 'NoSuchObjectError') continue;
       throw classifySearchError(err, 'channel.location.groupDn', 'reading a nested group');
     }
-    for (const member of members) {
+    for (const member of values) {
       const n = normalizeDn(member);
+      if (!groups.has(n)) members.add(n);
       if (!groups.has(n) || visited.has(n)) continue;
       visited.add(n);
       closure.push(member);
       queue.push(member);
     }
   }
-  return closure;
+  return { groups: closure, members };
+}
+
+export interface GroupWalk {
+  groups: string[];
+  members: Set<string>;
+}
+
+/**
+ * Who is in scope: a filter on memberOf, or (member lists) the set of member DNs, normalised,
+ * which the read matches against each entry's DN.
+ */
+export type GroupScope = { filter: string; memberDns?: undefined } | { filter?: undefined; memberDns: Set<string> };
+
+/** Users in a group's member list probed for memberOf by `auto` (the first few suffice). */
+const MEMBER_OF_PROBES = 5;
+
+/**
+ * Group scope by the configured membership source. `auto` reads the group's member lists and
+ * asks a few of those members for memberOf: a directory that keeps it (overlay, plugin, AD) has
+ * it on every member; when none has it, the member lists are used.
+ */
+export async function groupScope(connection: LdapConnection, plan: LdapSourcePlan): Promise<GroupScope> {
+  const group = plan.group;
+  if (!group) throw new LdapDatastoreError('channel.location.groupDn', 'no group DN is configured');
+  const mode = plan.settings.membership ?? 'auto';
+  if (mode === 'memberOf' || (mode === 'auto' && connection.activeDirectory)) return { filter: await groupScopeFilter(connection, plan) };
+  const walk = group.nested ? await nestedGroupClosure(connection, plan) : await directMembers(connection, plan);
+  if (mode === 'auto' && (await membersCarryMemberOf(connection, plan, walk.members))) {
+    return { filter: orFilters(walk.groups.map((dn) => equalityFilter(plan.settings.memberOfAttribute, dn))) };
+  }
+  return { memberDns: walk.members };
+}
+
+/** The root group's member list alone (no nesting): every value is a candidate user. */
+async function directMembers(connection: LdapConnection, plan: LdapSourcePlan): Promise<GroupWalk> {
+  const dn = plan.group!.dn;
+  let values: string[];
+  try {
+    values = await memberValues(connection.client, dn, plan.settings.groupMemberAttribute);
+  } catch (err) {
+    throw classifySearchError(err, 'channel.location.groupDn', 'reading the group');
+  }
+  if (values.length === 0) await assertGroupExists(connection.client, dn);
+  return { groups: [dn], members: new Set(values.map(normalizeDn)) };
+}
+
+async function membersCarryMemberOf(connection: LdapConnection, plan: LdapSourcePlan, members: Set<string>): Promise<boolean> {
+  const attribute = plan.settings.memberOfAttribute;
+  let probed = 0;
+  for (const dn of members) {
+    if (probed >= MEMBER_OF_PROBES) break;
+    let entry: Entry | undefined;
+    try {
+      entry = (await connection.client.search(dn, { scope: 'base', filter: '(objectClass=*)', attributes: [attribute] })).searchEntries[0];
+    } catch (err) {
+      if ((err as Error).name === 'NoSuchObjectError') continue; // a dangling member says nothing
+      throw classifySearchError(err, 'channel.location.groupDn', 'probing a member for memberOf');
+    }
+    probed++;
+    const found = entry && Object.entries(entry).some(([name, value]) => name.toLowerCase() === attribute.toLowerCase() && (Array.isArray(value) ? value.length > 0 : Boolean(value)));
+    if (found) return true;
+  }
+  return false;
 }
 
 /** Filter selecting the members of the channel's group (directly, or through nested groups). */
@@ -100,8 +165,8 @@ export async function groupScopeFilter(connection: LdapConnection, plan: LdapSou
     await assertGroupExists(connection.client, group.dn);
     return equalityFilter(`${memberOf}:${AD_IN_CHAIN_RULE}:`, group.dn);
   }
-  const closure = await nestedGroupClosure(connection, plan);
-  return orFilters(closure.map((dn) => equalityFilter(memberOf, dn)));
+  const { groups } = await nestedGroupClosure(connection, plan);
+  return orFilters(groups.map((dn) => equalityFilter(memberOf, dn)));
 }
 
 async function assertGroupExists(client: Client, dn: string): Promise<void> {

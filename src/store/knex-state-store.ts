@@ -101,6 +101,8 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
         .onConflict('id')
         .merge(['config', 'updated_at']);
       await this.vault.pruneOwner(owner, keep, trx);
+      // Tokens (and the geolocation they route to) belong to the old host or credentials.
+      if (previous && connectionTokensStale(previous, stored)) await trx('oauth_tokens').where({ connection_id: config.id }).delete();
     });
   }
 
@@ -323,7 +325,7 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
   async addPlanItems(items: PlanItem[]): Promise<void> {
     if (items.length === 0) return;
     await this.inTransaction(Math.ceil(items.length / CHUNK), async (trx) => {
-      for (const part of chunks(items.map(planToRow))) {
+      for (const part of chunks(items.map((i) => this.sealPlanRow(planToRow(i))))) {
         await trx('plan_items').insert(part).onConflict(['cycle_id', 'seq']).merge();
       }
     });
@@ -332,20 +334,34 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     for (const [cycleId, n] of perCycle) await this.analyze.noteWrites('plan_items', cycleId, n);
   }
 
+  /**
+   * The desired attribute values are personal data: sealed like secrets, bound to their plan item
+   * (a value moved to another row does not open).
+   */
+  private sealPlanRow(row: PlanRow): PlanRow {
+    return row.desired === null ? row : { ...row, desired: this.box.seal(row.desired, planContext(row.cycle_id, row.seq)) };
+  }
+
+  private openPlanRow(row: PlanRow): PlanRow {
+    // A plan written before encryption (JSON text) is read as is: plans live one cycle.
+    if (row.desired === null || row.desired.startsWith('{')) return row;
+    return { ...row, desired: this.box.open(row.desired, planContext(toNumber(row.cycle_id), toNumber(row.seq))) };
+  }
+
   async clearPlan(cycleId: number): Promise<void> {
     await this.db('plan_items').where({ cycle_id: cycleId }).delete();
   }
 
   async getPlanBatch(cycleId: number, batchNo: number): Promise<PlanItem[]> {
     const rows = (await this.db('plan_items').where({ cycle_id: cycleId, batch_no: batchNo }).orderBy('seq')) as PlanRow[];
-    return rows.map(planFromRow);
+    return rows.map((r) => planFromRow(this.openPlanRow(r)));
   }
 
   async listPlanItems(cycleId: number, options: { offset?: number; limit?: number } = {}): Promise<PlanItem[]> {
     const q = this.db('plan_items').where({ cycle_id: cycleId }).orderBy('seq');
     if (options.limit !== undefined) q.limit(options.limit);
     if (options.offset) q.offset(options.offset);
-    return ((await q) as PlanRow[]).map(planFromRow);
+    return ((await q) as PlanRow[]).map((r) => planFromRow(this.openPlanRow(r)));
   }
 
   async recordPlanOutcome(cycleId: number, seq: number, outcome: NonNullable<PlanItem['outcome']>, message?: string): Promise<void> {
@@ -518,6 +534,16 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
 
   // audit ---------------------------------------------------------------------------------------
 
+  async purgeHistory(before: Date): Promise<{ cycles: number; planItems: number; audit: number }> {
+    return this.db.transaction(async (trx) => {
+      const old = trx('cycles').select('id').whereNotNull('finished_at').where('finished_at', '<', before);
+      const planItems = Number(await trx('plan_items').whereIn('cycle_id', old.clone()).delete());
+      const cycles = Number(await trx('cycles').whereNotNull('finished_at').where('finished_at', '<', before).delete());
+      const audit = Number(await trx('audit').where('at', '<', before).delete());
+      return { cycles, planItems, audit };
+    });
+  }
+
   async appendAudit(entries: AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
     await this.inTransaction(Math.ceil(entries.length / CHUNK), async (trx) => {
@@ -609,6 +635,7 @@ function channelFromRow(row: { config: string; version: number | string }): { co
 }
 
 const tokenContext = (connectionId: string): string => `oauth:${connectionId}`;
+const planContext = (cycleId: number, seq: number): string => `plan:${cycleId}.${seq}`;
 
 function zeroCounts(): CycleCounts {
   return { read: 0, excluded: 0, unchanged: 0, create: 0, update: 0, disable: 0, delete: 0, reactivate: 0, succeeded: 0, failed: 0, retrying: 0, invalid: 0 };
@@ -629,4 +656,12 @@ function userPatchRow(user: ProvisionedUserPatch, now: Date): { row: Record<stri
   row.updated_at = user.updatedAt ?? now;
   merge.push('updated_at');
   return { row, merge };
+}
+
+/**
+ * Whether a connection's stored OAuth tokens no longer fit it: another baseUrl, auth type, client
+ * id or credential. Secrets compare by reference: an unchanged literal keeps its vault id.
+ */
+export function connectionTokensStale(previous: ConnectionConfig, next: ConnectionConfig): boolean {
+  return previous.baseUrl !== next.baseUrl || JSON.stringify(previous.auth) !== JSON.stringify(next.auth);
 }

@@ -223,6 +223,11 @@ export interface StateStore {
 
   // audit -------------------------------------------------------------------------------------
   appendAudit(entries: AuditEntry[]): Promise<void>;
+  /**
+   * Retention: deletes cycles finished before `before` (with their plan items) and audit rows
+   * written before it. Provisioner state (who is managed) is never touched.
+   */
+  purgeHistory(before: Date): Promise<{ cycles: number; planItems: number; audit: number }>;
   listAudit(channelId: string, options: { guid?: string; cycleId?: number; limit: number }): Promise<AuditEntry[]>;
 
   close(): Promise<void>;

@@ -1,8 +1,10 @@
 /** The worker process (`npm run worker`): runs every Outbound workflow and activity. */
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadSettings } from '../config/settings';
 import { loadEnvFiles } from '../config/env-files';
 import { createDataConverter, createRuntimeDeps, openStore } from './runtime';
+import { retentionDaysFrom, startRetention } from './retention-start';
 import { createOutboundWorker } from './worker';
 
 async function main() {
@@ -18,6 +20,11 @@ async function main() {
     deps: createRuntimeDeps(store),
     dataConverter: createDataConverter(settings),
   });
+  // Retention of cycles, plan items and audit rows (personal data at rest): one daily workflow.
+  const clientConnection = await Connection.connect({ address: settings.temporalAddress });
+  const client = new Client({ connection: clientConnection, namespace: settings.namespace, dataConverter: createDataConverter(settings) });
+  await startRetention(client, { retentionDays: retentionDaysFrom(process.env), taskQueue: process.env.OUTBOUND_TASK_QUEUE });
+  await clientConnection.close();
   console.log(`outbound worker polling ${settings.temporalAddress} (namespace ${settings.namespace})`);
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are done
   await closeResources();

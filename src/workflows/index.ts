@@ -4,3 +4,4 @@ export { cycleWorkflow } from './cycle-workflow';
 export { userRetryWorkflow } from './user-retry-workflow';
 export { activationWorkflow } from './activation-workflow';
 export { onDemandWorkflow } from './on-demand-workflow';
+export { retentionWorkflow } from './retention-workflow';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_REQUEST_TIMEOUT_MS, durationMs } from './duration-limits';
 import { SecretRef } from './secret-ref';
 
 /** Target settings: PingFederate's OAUTH_ACCESS_TOKEN, or OAuth2 app credentials (recommended). */
@@ -32,7 +33,7 @@ export const ConnectionConfig = z
     auth: ConcurAuthConfig,
     /** Fields this tenant requires beyond Concur's minimum (Concur field names). */
     requiredFields: z.array(z.string()).default([]),
-    timeoutMs: z.number().int().positive().default(30000),
+    timeoutMs: durationMs(MAX_REQUEST_TIMEOUT_MS).default(30000),
     maxConnections: z.number().int().positive().default(16),
     /** Ceiling of the connector's adaptive rate limit (halved on 429, regained gradually); default 50. */
     maxRequestsPerSecond: z.number().positive().optional(),

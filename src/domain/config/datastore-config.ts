@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_CONNECT_TIMEOUT_MS, MAX_LDAP_OPERATION_TIMEOUT_MS, durationMs } from './duration-limits';
 import { SecretRef } from './secret-ref';
 
 export const LdapDatastoreConfig = z
@@ -14,8 +15,8 @@ export const LdapDatastoreConfig = z
     /** PEM CA bundle path for ldaps/StartTLS. */
     caFile: z.string().optional(),
     rejectUnauthorized: z.boolean().default(true),
-    connectTimeoutMs: z.number().int().positive().default(5000),
-    timeoutMs: z.number().int().positive().default(30000),
+    connectTimeoutMs: durationMs(MAX_CONNECT_TIMEOUT_MS).default(5000),
+    timeoutMs: durationMs(MAX_LDAP_OPERATION_TIMEOUT_MS).default(30000),
     pageSize: z.number().int().min(1).max(5000).default(500),
   })
   .strict();

@@ -14,6 +14,12 @@ export const LdapSourceSettings = z
     groupObjectClass: z.string().default('groupOfNames'),
     memberOfAttribute: z.string().default('memberOf'),
     groupMemberAttribute: z.string().default('member'),
+    /**
+     * How group-DN scope learns who is a member: `memberOf` on the users (AD, OpenLDAP with the
+     * memberof overlay), the groups' `member` lists (directories without it), or `auto`: memberOf
+     * when the group's members carry it, else member lists.
+     */
+    membership: z.enum(['auto', 'memberOf', 'memberList']).default('auto'),
     accountStatus: z
       .discriminatedUnion('algorithm', [
         z.object({ algorithm: z.literal('none') }),

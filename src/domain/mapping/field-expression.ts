@@ -15,9 +15,15 @@ export interface ExpressionLimits {
   maxDepth: number;
   /** Maximum length of any sequence built (e.g. `[1..1e9]`). */
   maxSequence: number;
+  /**
+   * Maximum length of any string an evaluation step yields. JSONata checks its time bound only
+   * between steps, so one step building a huge string (doubling `&`, `$pad`, `$join`) would
+   * stall the worker; every step's result is checked, and `$pad`/`$join` refuse before building.
+   */
+  maxStringLength: number;
 }
 
-export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = { timeoutMs: 200, maxDepth: 300, maxSequence: 10000 };
+export const DEFAULT_EXPRESSION_LIMITS: ExpressionLimits = { timeoutMs: 200, maxDepth: 300, maxSequence: 10000, maxStringLength: 65536 };
 
 const FORBIDDEN_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ['eval', '$eval is not allowed: it would evaluate text outside the sandbox limits'],
@@ -27,8 +33,24 @@ const FORBIDDEN_FUNCTIONS: ReadonlyMap<string, string> = new Map([
   ['shuffle', '$shuffle is not allowed: its result changes every run, so every user would be rewritten every cycle'],
 ]);
 
+/**
+ * Regular expressions are refused: JavaScript's engine backtracks, so one pattern such as
+ * `/(a+)+$/` on a crafted attribute value runs for minutes inside a single step, beyond the time
+ * bound. A linear-time engine (the `re2` package) needs a native build that npm 11 holds back and
+ * that fell back to a multi-minute compile here; string patterns cover what mappings need.
+ */
+const REGEX_REFUSED =
+  'regular expressions are not allowed: they can backtrack for minutes on one value and stall the worker; use text patterns ($contains, $split, $replace with a string, $substringBefore/$substringAfter)';
+
 /** Names the engine binds; an expression must not redefine them with `:=`. */
 const RESERVED_BINDINGS = new Set(['all', 'enabled', 'guid', 'dn']);
+
+/** Run-time refusal too, should a regex reach evaluation some other way. */
+class RefusedRegex {
+  constructor() {
+    throw { code: 'OUTBOUND_FORBIDDEN', message: REGEX_REFUSED };
+  }
+}
 
 /** A syntax or sandbox problem found when the expression is compiled. */
 export class ExpressionCompileError extends Error {
@@ -69,7 +91,7 @@ export function compileFieldExpression(text: string, limits: ExpressionLimits = 
   if (text.trim() === '') throw new ExpressionCompileError('the expression is empty', undefined);
   let expr: jsonata.Expression;
   try {
-    expr = jsonata(text, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxSequence });
+    expr = jsonata(text, { timeout: limits.timeoutMs, stack: limits.maxDepth, sequence: limits.maxSequence, RegexEngine: RefusedRegex as unknown as RegExpConstructor });
   } catch (err) {
     // Compile errors quote the configuration, not personal data, so JSONata's message is kept.
     const e = err as JsonataError;
@@ -83,6 +105,7 @@ export function compileFieldExpression(text: string, limits: ExpressionLimits = 
       throw { code: 'OUTBOUND_FORBIDDEN', message: FORBIDDEN_FUNCTIONS.get(name) };
     });
   }
+  bindStringBounds(expr, limits.maxStringLength);
   const attributeNames = Object.freeze([...names]);
   return {
     attributeNames,
@@ -96,6 +119,41 @@ export function compileFieldExpression(text: string, limits: ExpressionLimits = 
   };
 }
 
+const tooLong = (max: number) => ({ code: 'OUTBOUND_STRING_LIMIT', message: `the expression built a string longer than ${max} characters` });
+
+/** Every step's string result is bounded; `$pad` and `$join` are replaced by bounded equivalents. */
+function bindStringBounds(expr: jsonata.Expression, max: number): void {
+  expr.assign(Symbol.for('jsonata.__evaluate_exit') as unknown as string, (_node: unknown, _input: unknown, _env: unknown, result: unknown) => {
+    if (typeof result === 'string' && result.length > max) throw tooLong(max);
+  });
+  expr.registerFunction(
+    'pad',
+    (str: string | undefined, width: number, char?: string) => {
+      if (str === undefined) return undefined;
+      const target = Math.abs(Math.trunc(width));
+      if (target > max) throw tooLong(max);
+      const fill = [...(char === undefined || char === '' ? ' ' : char)];
+      const missing = target - [...str].length;
+      if (missing <= 0) return str;
+      const padding = Array.from({ length: missing }, (_, i) => fill[i % fill.length]).join('');
+      return width > 0 ? str + padding : padding + str;
+    },
+    '<s-ns?:s>',
+  );
+  expr.registerFunction(
+    'join',
+    (strs: string[] | string | undefined, separator?: string) => {
+      if (strs === undefined) return undefined;
+      const list = Array.isArray(strs) ? strs : [strs];
+      const sep = separator ?? '';
+      const total = list.reduce((n, s) => n + s.length, 0) + Math.max(0, list.length - 1) * sep.length;
+      if (total > max) throw tooLong(max);
+      return list.join(sep);
+    },
+    '<a<s>s?:s>',
+  );
+}
+
 /** Collects path names and rejects forbidden functions and rebinding of reserved names. */
 function inspect(node: unknown, names: Set<string>, seen: Set<object>): void {
   if (node === null || typeof node !== 'object' || seen.has(node)) return;
@@ -106,6 +164,7 @@ function inspect(node: unknown, names: Set<string>, seen: Set<object>): void {
   }
   const n = node as { type?: string; value?: unknown; position?: number; procedure?: { type?: string; value?: unknown }; lhs?: { type?: string; value?: unknown } };
   if (n.type === 'name' && typeof n.value === 'string') names.add(n.value);
+  if (n.type === 'regex') throw new ExpressionCompileError(`${REGEX_REFUSED} (position ${n.position ?? '?'})`, n.position);
   if ((n.type === 'function' || n.type === 'partial') && n.procedure?.type === 'variable' && typeof n.procedure.value === 'string') {
     const reason = FORBIDDEN_FUNCTIONS.get(n.procedure.value);
     if (reason) throw new ExpressionCompileError(`${reason} (position ${n.position ?? '?'})`, n.position);
@@ -143,6 +202,7 @@ const RUNTIME_DESCRIPTIONS: Record<string, string> = {
 function describeRuntimeError(err: JsonataError): ExpressionOutcome {
   const at = typeof err?.position === 'number' ? ` at position ${err.position}` : '';
   if (err?.code === 'D1012') return { ok: false, code: 'expression-timeout', message: `the expression ran longer than the time allowed${at}` };
+  if (err?.code === 'OUTBOUND_STRING_LIMIT') return { ok: false, code: 'expression-failed', message: `${err.message}${at}` };
   if (err?.code === 'OUTBOUND_FORBIDDEN') return { ok: false, code: 'expression-failed', message: err.message ?? 'a forbidden function was called' };
   if (err instanceof RangeError) return { ok: false, code: 'expression-failed', message: 'the expression exhausted the stack' };
   const code = typeof err?.code === 'string' ? err.code : undefined;

@@ -3,6 +3,7 @@
  * (additive increase, multiplicative decrease), so a throttled tenant is not hammered and a
  * recovered one gets its throughput back within a few dozen requests.
  */
+import { MAX_THROTTLE_BLOCK_MS } from './retry-policy';
 export interface AdaptiveRateLimiterOptions {
   /** Ceiling, requests per second. */
   maxRps: number;
@@ -58,7 +59,7 @@ export class AdaptiveRateLimiter {
       this.rps = Math.max(this.minRps, this.rps / 2);
       this.lastDecrease = now;
     }
-    if (retryAfterMs !== undefined && retryAfterMs > 0) this.blockedUntil = Math.max(this.blockedUntil, now + retryAfterMs);
+    if (retryAfterMs !== undefined && retryAfterMs > 0) this.blockedUntil = Math.max(this.blockedUntil, now + Math.min(retryAfterMs, MAX_THROTTLE_BLOCK_MS));
   }
 
   onSuccess(): void {

@@ -48,6 +48,8 @@ export interface ConcurConnectorDeps {
   maxRequestsPerSecond?: number;
   /** Attempts at creating one user when POSTs fail without an answer (default 3). */
   maxCreateAttempts?: number;
+  /** Origins trusted as a token geolocation besides Concur's https hosts and baseUrl's origin. */
+  trustedGeolocationOrigins?: readonly string[];
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -342,6 +344,7 @@ export function createConcurConnector(connection: ConnectionConfig, deps: Concur
       dispatcher,
       timeoutMs: connection.timeoutMs,
       retry,
+      trustedOrigins: deps.trustedGeolocationOrigins,
       logger: deps.logger,
       now: deps.now,
       sleep: deps.sleep,

@@ -18,6 +18,8 @@ import {
 } from './concur-errors';
 import type { ConcurLogger } from './concur-logger';
 import type { ConcurTokenProvider } from './concur-token-provider';
+import { requestSignal } from '../request-signal';
+import { MAX_RESPONSE_BYTES, readCappedText } from './response-body';
 import { parseRetryAfter, retryDelay, type RetryOptions } from './retry-policy';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -53,6 +55,8 @@ export interface ConcurHttpClientOptions {
   rateLimiter: AdaptiveRateLimiter;
   retry: RetryOptions;
   timeoutMs: number;
+  /** Largest answer read (default MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
   connectionId: string;
   logger?: ConcurLogger;
   now?: () => number;
@@ -119,7 +123,9 @@ export class ConcurHttpClient {
       const safeToRepeat = req.idempotent || !error.maybeApplied;
       const delay = retryDelay(attempt, error.retryAfterMs, retry, this.options.random);
       const fits = this.now() + delay - started <= retry.maxElapsedMs;
-      if (!safeToRepeat || attempt - throttled >= retry.maxAttempts || !fits) {
+      // The write was given up (its deadline or the activity's cancellation): no further attempt.
+      const abandoned = requestSignal()?.aborted === true;
+      if (!safeToRepeat || attempt - throttled >= retry.maxAttempts || !fits || abandoned) {
         if (error.code === 'UNREACHABLE') {
           throw new ConcurConnectionError('unreachable', `Concur is unreachable after ${attempt} attempt(s)`, { cause: error, correlationId });
         }
@@ -130,7 +136,7 @@ export class ConcurHttpClient {
         { connectionId: this.options.connectionId, operation: req.operation, code: error.code, status: error.status, attempt, delayMs: Math.round(delay), correlationId, ...req.logFields },
         'concur request failed transiently; retrying',
       );
-      await this.sleep(delay);
+      await abortableSleep(this.sleep(delay), requestSignal());
     }
   }
 
@@ -155,9 +161,13 @@ export class ConcurHttpClient {
       let res: Dispatcher.ResponseData;
       let text: string;
       try {
-        res = await request(url, { method: req.method, headers, body: payload, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: AbortSignal.timeout(timeoutMs) });
-        text = await res.body.text();
+        const outer = requestSignal();
+        outer?.throwIfAborted();
+        const signal = outer ? AbortSignal.any([AbortSignal.timeout(timeoutMs), outer]) : AbortSignal.timeout(timeoutMs);
+        res = await request(url, { method: req.method, headers, body: payload, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
+        text = await readCappedText(res, this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES, payload !== undefined || req.method !== 'GET');
       } catch (err) {
+        if (err instanceof ConcurTransientError) throw err;
         throw networkError(err, payload !== undefined || req.method !== 'GET');
       }
       const body = parseBody(text);
@@ -175,6 +185,22 @@ export class ConcurHttpClient {
       this.options.logger?.debug?.(logFields, 'concur request failed');
       throw responseError(res.statusCode, body, { retryAfterMs, correlationId: headerValue(res.headers['concur-correlationid']) ?? correlationId, token: access.token });
     });
+  }
+}
+
+/** A backoff sleep that ends early when the write is abandoned (the retry check then stops). */
+async function abortableSleep(sleeping: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleeping;
+  if (signal.aborted) return;
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleeping, aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort!);
   }
 }
 

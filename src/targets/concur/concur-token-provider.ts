@@ -16,7 +16,10 @@ import {
 } from './concur-errors';
 import type { ConcurLogger } from './concur-logger';
 import type { ConcurTokenStore } from './concur-token-store';
+import { geolocationPolicy, type GeolocationPolicy } from './geolocation-policy';
+import { MAX_TOKEN_RESPONSE_BYTES, readCappedText } from './response-body';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry-policy';
+import { trimSlash } from './url-text';
 
 export interface AccessToken {
   /** The bearer value. Never log it. */
@@ -31,9 +34,7 @@ export interface ConcurTokenProvider {
   invalidate(token: string): boolean;
 }
 
-export function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
+export { trimSlash } from './url-text';
 
 /** PingFederate's OAUTH_ACCESS_TOKEN: one long-lived token, nothing to refresh. */
 export class StaticTokenProvider implements ConcurTokenProvider {
@@ -70,6 +71,8 @@ export interface OAuth2TokenProviderOptions {
   /** Refresh this long before the access token expires (default 5 min). */
   refreshSkewMs?: number;
   retry?: RetryOptions;
+  /** Origins trusted as a geolocation besides Concur's hosts and baseUrl's origin (tests). */
+  trustedOrigins?: readonly string[];
   logger?: ConcurLogger;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -98,17 +101,24 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
   private readonly rejected = new Set<string>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly geolocations: GeolocationPolicy;
   /** Number of token-endpoint grants made (for tests and metrics). */
   grants = 0;
 
   constructor(private readonly options: OAuth2TokenProviderOptions) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.geolocations = geolocationPolicy(options.baseUrl, options.trustedOrigins);
+  }
+
+  /** Where to send calls with `token`: its geolocation when trusted, else the configured baseUrl. */
+  private hostOf(token: StoredOAuthToken | undefined): string {
+    return this.geolocations.accept(token?.geolocation) ?? trimSlash(this.options.baseUrl);
   }
 
   async get(): Promise<AccessToken> {
     const token = this.usable(this.current) ? this.current : await this.refresh();
-    return { token: token!.accessToken, baseUrl: trimSlash(token!.geolocation ?? this.options.baseUrl) };
+    return { token: token!.accessToken, baseUrl: this.hostOf(token) };
   }
 
   invalidate(token: string): boolean {
@@ -197,7 +207,7 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
       form.set('password', grant.requestToken);
       form.set('credtype', 'authtoken');
     }
-    let host = trimSlash(stored?.geolocation ?? this.options.baseUrl);
+    let host = this.hostOf(stored);
     const retry = this.options.retry ?? DEFAULT_RETRY;
     const started = this.now();
     for (let attempt = 1, hops = 0; ; ) {
@@ -219,8 +229,16 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
       const code = body.code === undefined ? undefined : Number(body.code);
       const description = body.error_description ?? body.error ?? `HTTP ${status}`;
       if (code === OAUTH_WRONG_GEOLOCATION && body.geolocation && hops < MAX_GEO_HOPS) {
+        const next = this.geolocations.accept(body.geolocation);
+        if (!next) {
+          throw new ConcurConnectionError('misconfigured', 'Concur sent the token request to a geolocation that is neither an https Concur host nor the configured baseUrl (code 16)', {
+            oauthCode: code,
+            status,
+            code: 'OAUTH_UNTRUSTED_GEOLOCATION',
+          });
+        }
         hops++;
-        host = trimSlash(body.geolocation);
+        host = next;
         this.options.logger?.info?.({ connectionId: this.options.connectionId, geolocation: host }, 'concur token: retrying at the returned geolocation (code 16)');
         continue;
       }
@@ -255,7 +273,7 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
       headersTimeout: this.options.timeoutMs,
       bodyTimeout: this.options.timeoutMs,
     });
-    const text = await res.body.text();
+    const text = await readCappedText(res, MAX_TOKEN_RESPONSE_BYTES, false);
     let body: TokenResponse = {};
     try {
       body = text ? (JSON.parse(text) as TokenResponse) : {};
@@ -263,6 +281,17 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
       body = {};
     }
     return { status: res.statusCode, body };
+  }
+
+  /**
+   * An untrusted geolocation is ignored, not fatal: the grant may have rotated the refresh token,
+   * which must still be stored or the connection is lost.
+   */
+  private trustedGeolocation(geolocation: string | undefined, host: string): string {
+    if (geolocation === undefined) return host;
+    const accepted = this.geolocations.accept(geolocation);
+    if (!accepted) this.options.logger?.warn?.({ connectionId: this.options.connectionId }, 'concur token: untrusted geolocation ignored; calls stay on the token host');
+    return accepted ?? host;
   }
 
   private toStored(body: TokenResponse, grant: Grant, host: string): StoredOAuthToken {
@@ -274,7 +303,7 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
       expiresAt: new Date(now + (Number.isFinite(expiresIn) ? expiresIn : 3600) * 1000),
       // Concur may rotate the refresh token on every grant: always keep the newest one.
       refreshToken: body.refresh_token ?? (grant.kind === 'refresh_token' ? grant.refreshToken : undefined),
-      geolocation: trimSlash(body.geolocation ?? host),
+      geolocation: this.trustedGeolocation(body.geolocation, host),
     };
     if (body.refresh_expires_in !== undefined) {
       const value = Number(body.refresh_expires_in);

@@ -28,12 +28,21 @@ export function retryDelay(attempt: number, retryAfterMs: number | undefined, op
   return retryAfterMs === undefined ? backoff : Math.max(retryAfterMs, backoff);
 }
 
-/** Retry-After as ms: delta-seconds (0 allowed) or an HTTP date; undefined when absent or unreadable. */
+/**
+ * The longest Retry-After believed. A larger one (a misbehaving proxy, `Retry-After: 99999999`)
+ * is read as this; a wait beyond the retry budget is not slept in-process anyway (the error
+ * carries it for a durable retry), and the rate limiter holds callers back MAX_THROTTLE_BLOCK_MS at most.
+ */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+/** The longest a 429 holds back every caller of a connection in-process (under heartbeat timeouts). */
+export const MAX_THROTTLE_BLOCK_MS = 60_000;
+
+/** Retry-After as ms (capped at MAX_RETRY_AFTER_MS): delta-seconds (0 allowed) or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(header: string | string[] | undefined, now: number = Date.now()): number | undefined {
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed) * 1000, MAX_RETRY_AFTER_MS);
   const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }

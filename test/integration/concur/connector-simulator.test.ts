@@ -9,6 +9,7 @@ import { SCHEMA_ENTERPRISE, SCHEMA_SPEND, SCHEMA_TRAVEL } from '../../../src/dom
 import { createConcurConnector, type ConcurConnector, type ConcurConnectorDeps } from '../../../src/targets/concur/concur-connector';
 import { ConcurExtensionError } from '../../../src/targets/concur/concur-errors';
 import { InMemoryConcurTokenStore } from '../../../src/targets/concur/concur-token-store';
+import { withRequestSignal } from '../../../src/targets/request-signal';
 import { ContractValidator } from '../../unit/concur/support/openapi-contract';
 import { desiredUser, secrets } from '../../unit/concur/support/mock-concur';
 
@@ -173,7 +174,8 @@ test('OAuth2: request token → code 16 geolocation → refresh rotation persist
     auth: { type: 'oauth2', clientId: DEMO_CLIENT_ID, clientSecret: 'env:SECRET', companyRequestToken: 'env:CRT', companyUuid: DEMO_COMPANY_ID },
   });
   try {
-    const c = connect(conn, { tokens: store });
+    // localhost is not baseUrl's origin: trusted explicitly, as an operator's extra origin would be.
+    const c = connect(conn, { tokens: store, trustedGeolocationOrigins: [geo] });
     await expect(c.verifyCredentials()).resolves.toEqual({ ok: true });
     const first = await store.load('oauth');
     expect(first?.geolocation).toBe(geo);
@@ -183,7 +185,7 @@ test('OAuth2: request token → code 16 geolocation → refresh rotation persist
     expect(second?.refreshToken).toBeDefined();
     expect(second?.refreshToken).not.toBe(first?.refreshToken);
     // A restarted worker continues from the persisted rotated token (the old one is spent).
-    const again = connect(conn, { tokens: store });
+    const again = connect(conn, { tokens: store, trustedGeolocationOrigins: [geo] });
     await expect(again.verifyCredentials()).resolves.toEqual({ ok: true });
     const log = geoSim.requests();
     const tokenCalls = log.filter((r) => r.path === '/oauth2/v0/token').map((r) => `${r.status} ${r.headers.host} ${(r.body as Record<string, string>).grant_type}`);
@@ -202,4 +204,19 @@ test('300 concurrent creates through one connector: two requests each, no duplic
   expect(sim.users()).toHaveLength(300);
   // Two requests per create (lookup + POST).
   expect(c.stats.requests).toBe(600);
+});
+
+test('a write abandoned (per-write timeout or cancellation) aborts its request on the wire and is not retried', async () => {
+  const c = connect();
+  const created = await c.ensureUser(person(7));
+  const before = c.stats.requests;
+  sim.setFaults({ latencyMs: 3000 });
+  const started = Date.now();
+  const err = await withRequestSignal(AbortSignal.timeout(300), () => c.getUser(created.id)).catch((e) => e);
+  const elapsed = Date.now() - started;
+  sim.setFaults({});
+  // Rejected at the deadline, not when the slow answer would have come, and no second attempt.
+  expect(err).toMatchObject({ kind: 'transient', code: 'TIMEOUT' });
+  expect(elapsed).toBeLessThan(2500);
+  expect(c.stats.requests - before).toBe(1);
 });

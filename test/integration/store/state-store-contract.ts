@@ -212,6 +212,36 @@ export function describeStateStoreContract(name: string, setup: () => Promise<St
         expect(text).not.toContain('refresh-token-value');
       });
 
+      it('are dropped when the connection changes baseUrl, client id or a credential, and kept otherwise', async () => {
+        const oauth: ConnectionConfig = {
+          id: 'drop',
+          template: 'concur',
+          baseUrl: 'https://us2.api.concursolutions.com',
+          auth: { type: 'oauth2', clientId: 'c1', clientSecret: 'secret-one', refreshToken: 'env:RT' },
+          requiredFields: [],
+          timeoutMs: 30000,
+          maxConnections: 16,
+        };
+        const auth = oauth.auth as Extract<ConnectionConfig['auth'], { type: 'oauth2' }>;
+        const token = { accessToken: 'tok', expiresAt: new Date('2030-01-01T00:00:00Z'), geolocation: 'https://us2.api.concursolutions.com' };
+        await store.putConnection(oauth);
+        const changes: Array<[string, ConnectionConfig]> = [
+          ['baseUrl', { ...oauth, baseUrl: 'https://eu2.api.concursolutions.com' }],
+          ['client id', { ...oauth, auth: { ...auth, clientId: 'c2' } }],
+          ['client secret', { ...oauth, auth: { ...auth, clientSecret: 'secret-two' } }],
+          ['refresh token', { ...oauth, auth: { ...auth, refreshToken: 'env:RT2' } }],
+        ];
+        for (const [what, changed] of changes) {
+          await store.putConnection(oauth);
+          await store.saveOAuthToken('drop', token);
+          // Re-applying the same settings (literal secret included) keeps the token.
+          await store.putConnection({ ...oauth, name: 'renamed' });
+          expect(await store.loadOAuthToken('drop')).toEqual(token);
+          await store.putConnection(changed);
+          expect([what, await store.loadOAuthToken('drop')]).toEqual([what, undefined]);
+        }
+      });
+
       it('reports tampered ciphertext and a wrong key, never garbage', async () => {
         await store.saveOAuthToken('tamper', { accessToken: 'tok', expiresAt: new Date() });
         const row = (await store.db('oauth_tokens').where({ connection_id: 'tamper' }).first()) as { ciphertext: string };
@@ -343,6 +373,21 @@ export function describeStateStoreContract(name: string, setup: () => Promise<St
         expect((await store.listPlanItems(cycle.id)).length).toBe(1203);
         await store.clearPlan(cycle.id);
         expect(await store.listPlanItems(cycle.id)).toEqual([]);
+      });
+
+      it('keeps the desired attribute values (personal data) encrypted at rest, bound to their item', async () => {
+        const cycle = await store.startCycle('p-enc', 'full', false);
+        const person = (n: number) => ({ ...desired(n), identity: { ...desired(n).identity, userName: `persönlich-${n}@example.com` } }) as DesiredConcurUser;
+        await store.addPlanItems([0, 1].map((seq) => ({ cycleId: cycle.id, seq, guid: `enc-${seq}`, action: 'create' as const, reason: 'new', batchNo: 0, desired: person(seq), desiredHash: `h${seq}` })));
+        expect((await store.getPlanBatch(cycle.id, 0)).map((i) => i.desired)).toEqual([person(0), person(1)]);
+        const raw = JSON.stringify(await store.db('plan_items').where({ cycle_id: cycle.id }).select());
+        expect(raw).not.toContain('persönlich');
+        expect(raw).not.toContain('Näme');
+        // A ciphertext moved to another item does not open.
+        const first = (await store.db('plan_items').where({ cycle_id: cycle.id, seq: 0 }).first('desired')) as { desired: string };
+        await store.db('plan_items').where({ cycle_id: cycle.id, seq: 1 }).update({ desired: first.desired });
+        await expect(store.getPlanBatch(cycle.id, 0)).rejects.toBeInstanceOf(SecretDecryptionError);
+        await store.clearPlan(cycle.id);
       });
     });
 

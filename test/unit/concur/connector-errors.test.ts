@@ -8,6 +8,8 @@ import {
   classifyConcurError,
   toTargetError,
 } from '../../../src/targets/concur/concur-errors';
+import { MAX_RESPONSE_BYTES } from '../../../src/targets/concur/response-body';
+import { MAX_RETRY_AFTER_MS } from '../../../src/targets/concur/retry-policy';
 import { createConcurUserTarget } from '../../../src/targets/concur/concur-user-target';
 import { TargetError } from '../../../src/targets/user-target';
 import { ContractValidator } from './support/openapi-contract';
@@ -55,6 +57,23 @@ const writes = () => mock.requests.filter((r) => r.method !== 'GET' && !r.path.e
 const creates = () => mock.requests.filter((r) => r.method === 'POST' && r.path === `${BASE}/Users`);
 
 describe('transient failures', () => {
+  test('a huge Retry-After is capped: the error carries at most MAX_RETRY_AFTER_MS, nothing sleeps for days', async () => {
+    mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(429, {}, { headers: { 'retry-after': '99999999' } });
+    const err = await connector.getUser(USER_ID).catch((e) => e);
+    expect(err).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: MAX_RETRY_AFTER_MS });
+    expect(fast.delays).toEqual([]);
+  });
+
+  test('an answer larger than MAX_RESPONSE_BYTES is not buffered: a typed transient error, body dropped', async () => {
+    const huge = 'x'.repeat(MAX_RESPONSE_BYTES + 1);
+    for (let i = 0; i < fast.retry.maxAttempts; i++) {
+      mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(200, huge, { headers: json });
+    }
+    const err = await connector.getUser(USER_ID).catch((e) => e);
+    expect(err).toBeInstanceOf(ConcurTransientError);
+    expect(err).toMatchObject({ code: 'RESPONSE_TOO_LARGE', maybeApplied: false });
+  });
+
   test('429 with Retry-After 0 is retried after a jittered backoff, and the rate limit halves', async () => {
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(429, { httpStatus: '429 - Too Many Requests', error: { id: 'security.rate.limit.reached', message: 'Too many requests' } }, { headers: { 'retry-after': '0', ...json } });
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(200, userResource(), { headers: json });

@@ -1,6 +1,6 @@
 import { AdaptiveRateLimiter } from '../../../src/targets/concur/adaptive-rate-limiter';
 import { ConcurrencyLimiter } from '../../../src/targets/concur/concurrency-limiter';
-import { backoffDelay, parseRetryAfter, retryDelay, DEFAULT_RETRY } from '../../../src/targets/concur/retry-policy';
+import { backoffDelay, parseRetryAfter, retryDelay, DEFAULT_RETRY, MAX_RETRY_AFTER_MS, MAX_THROTTLE_BLOCK_MS } from '../../../src/targets/concur/retry-policy';
 
 describe('retry policy', () => {
   test('exponential with equal jitter, capped', () => {
@@ -16,6 +16,8 @@ describe('retry policy', () => {
     expect(parseRetryAfter(undefined)).toBeUndefined();
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(10_000);
+    expect(parseRetryAfter('99999999')).toBe(MAX_RETRY_AFTER_MS);
+    expect(parseRetryAfter('Wed, 21 Oct 2099 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT'))).toBe(MAX_RETRY_AFTER_MS);
     const opts = { ...DEFAULT_RETRY, baseDelayMs: 100 };
     expect(retryDelay(1, 0, opts, () => 0)).toBe(50);
     expect(retryDelay(1, 7000, opts, () => 0)).toBe(7000);
@@ -52,6 +54,14 @@ describe('adaptive rate limiter', () => {
     }
     expect(limiter.rate).toBe(0.5);
   });
+});
+
+test('adaptive rate limiter: a huge Retry-After holds callers back MAX_THROTTLE_BLOCK_MS at most', async () => {
+  const waits: number[] = [];
+  const limiter = new AdaptiveRateLimiter({ maxRps: 1e6, now: () => 0, sleep: async (ms) => void waits.push(ms) });
+  limiter.onThrottle(MAX_RETRY_AFTER_MS);
+  await limiter.acquire();
+  expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(MAX_THROTTLE_BLOCK_MS + 1);
 });
 
 describe('concurrency limiter', () => {

@@ -6,7 +6,7 @@ import { InMemoryConcurTokenStore } from '../../../src/targets/concur/concur-tok
 import { ContractValidator } from './support/openapi-contract';
 import { COMPANY_ID, ORIGIN, USER_ID, fastDeps, json, listResponse, mockConcur, secrets, staticConnection, userResource, type MockConcur } from './support/mock-concur';
 
-const EU = 'https://eu2.api.concursolutions.test';
+const EU = 'https://eu2.api.concursolutions.com';
 const TOKEN = { path: '/oauth2/v0/token', method: 'POST' };
 const SECRETS = { 'env:CID_SECRET': 'client-secret-value', 'env:RT': 'RT1', 'env:CRT': 'request-token-value' };
 
@@ -126,6 +126,40 @@ test('code 16: retried at the returned geolocation, and API calls go there', asy
   expect(mock.requests[2].headers.authorization).toBe('Bearer AT1');
   expect((await store.load('concur-test'))?.geolocation).toBe(EU);
   await connector.close();
+});
+
+test.each([
+  ['http on a Concur host', 'http://eu2.api.concursolutions.com'],
+  ['a look-alike domain', 'https://eu2.api.concursolutions.com.evil.example'],
+  ['another host', 'https://attacker.example'],
+  ['a path smuggled in', 'https://eu2.api.concursolutions.com/steal'],
+])('code 16 to %s: refused with a typed error, nothing sent there', async (_what, geolocation) => {
+  mock.pool().intercept(TOKEN).reply(400, { code: 16, error: 'invalid_grant', error_description: 'wrong geolocation', geolocation }, { headers: json });
+  const err = await provider(oauthConnection({ refreshToken: undefined, companyRequestToken: 'env:CRT', companyUuid: COMPANY_ID }))
+    .get()
+    .catch((e) => e);
+  expect(err).toBeInstanceOf(ConcurConnectionError);
+  expect(err).toMatchObject({ reason: 'misconfigured', code: 'OAUTH_UNTRUSTED_GEOLOCATION' });
+  expect(mock.requests.map((r) => r.origin)).toEqual([ORIGIN]);
+});
+
+test('an untrusted geolocation in a token answer is ignored: the token is kept (its rotated refresh token too), calls stay on the token host', async () => {
+  mock.pool().intercept(TOKEN).reply(200, tokenBody('AT1', { refresh_token: 'RT2', geolocation: 'https://attacker.example' }), { headers: json });
+  const token = await provider().get();
+  expect(token).toEqual({ token: 'AT1', baseUrl: ORIGIN });
+  expect(await store.load('concur-test')).toMatchObject({ refreshToken: 'RT2', geolocation: ORIGIN });
+});
+
+test('a stored token with an untrusted geolocation (written before the rule) is not followed', async () => {
+  await store.save('concur-test', { accessToken: 'OLD', expiresAt: new Date(clock + 3_600_000), refreshToken: 'RT9', geolocation: 'https://attacker.example' });
+  expect(await provider().get()).toEqual({ token: 'OLD', baseUrl: ORIGIN });
+});
+
+test('the configured baseUrl origin is trusted as a geolocation even over http (a simulator)', async () => {
+  const sim = 'http://127.0.0.1:8090';
+  mock.pool(sim).intercept(TOKEN).reply(200, tokenBody('AT1', { geolocation: `${sim}/` }), { headers: json });
+  const token = await provider({ ...oauthConnection(), baseUrl: sim }).get();
+  expect(token).toEqual({ token: 'AT1', baseUrl: sim });
 });
 
 test.each([

@@ -127,6 +127,17 @@ describe('compileMapping: configuration-time validation', () => {
     expect(paths(issues)).toEqual(['mapping.externalId.expression', 'mapping.nickName.expression', 'mapping.startDate.expression', 'mapping.title.expression']);
   });
 
+  it('refuses regular expressions, with the reason (backtracking would stall the worker)', () => {
+    const issues = issuesOf({
+      ...MINIMAL_MAPPING,
+      title: { expression: '$replace(sn, /(a+)+$/, "x")' },
+      nickName: { expression: '$match(uid, /^a/)' },
+      displayName: { expression: '$contains(givenName, "Ada") ? "yes" : "no"' },
+    });
+    expect(paths(issues)).toEqual(['mapping.nickName.expression', 'mapping.title.expression']);
+    expect(issues[0].message).toMatch(/regular expressions are not allowed: they can backtrack/);
+  });
+
   it('checks literals and defaults against Concur limits and types at compile time', () => {
     const issues = issuesOf({
       ...MINIMAL_MAPPING,

@@ -98,6 +98,33 @@ describe('JSONata expressions', () => {
     expect(errors(await huge.map(entry(ADA)))[0]).toMatchObject({ field: 'title', code: 'expression-failed' });
   });
 
+  it('bounds the strings a step builds: doubling concatenation, $pad and $join fail fast, naming the limit', async () => {
+    const m = compileMapping({
+      ...MINIMAL_MAPPING,
+      title: { expression: '($f := function($s, $n){ $n = 0 ? $s : $f($s & $s, $n - 1) }; $length($f(sn, 40)))' },
+      nickName: { expression: '$pad("x", 1000000000)' },
+      displayName: { expression: '$join([1..3].($pad("", 30000)))' },
+    });
+    const started = Date.now();
+    const errs = errors(await m.map(entry(ADA)));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(errs.map((e) => [e.field, e.code])).toEqual(expect.arrayContaining([['title', 'expression-failed'], ['nickName', 'expression-failed'], ['displayName', 'expression-failed']]));
+    for (const e of errs) expect(e.message).toMatch(/longer than 65536 characters/);
+  });
+
+  it('keeps $pad and $join working within the bound', async () => {
+    const m = compileMapping({
+      ...MINIMAL_MAPPING,
+      title: { expression: '$pad(sn, 12, "#*")' },
+      nickName: { expression: '$pad(givenName, -6, ".")' },
+      displayName: { expression: '$join([givenName, sn], " ")' },
+    });
+    const u = user(await m.map(entry(ADA)));
+    expect(u.identity.title).toBe('Lovelace#*#*');
+    expect(u.identity.nickName).toBe("...Ada");
+    expect(u.identity.displayName).toBe('Ada Lovelace');
+  });
+
   it('refuses forbidden functions called indirectly, at run time', async () => {
     const m = compileMapping({ ...MINIMAL_MAPPING, title: { expression: '($f := $now; $f())' } });
     expect(errors(await m.map(entry(ADA)))[0]).toMatchObject({ field: 'title', code: 'expression-failed', message: expect.stringMatching(/\$now is not allowed/) });

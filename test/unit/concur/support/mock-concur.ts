@@ -7,7 +7,7 @@ import type { ConnectionConfig } from '../../../../src/domain/config/connection-
 import type { DesiredConcurUser } from '../../../../src/domain/concur-user';
 import type { SecretResolver } from '../../../../src/domain/secrets';
 
-export const ORIGIN = 'https://us2.api.concursolutions.test';
+export const ORIGIN = 'https://us2.api.concursolutions.com';
 export const COMPANY_ID = '11111111-2222-3333-4444-555555555555';
 export const USER_ID = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
