@@ -13,6 +13,8 @@ import { startSlapd } from './services/slapd';
 import { startPostgres } from './services/postgres';
 import { startMariadb } from './services/mariadb';
 import { ensureHelm } from './services/helm';
+import { describeLeakScan, scanForLeaks } from './leak-scan';
+import { LEAK_MANIFEST } from '../test/support/leak-manifest';
 
 const started: RunningService[] = [];
 const workDir = mkdtempSync(join(tmpdir(), 'outbound-test-'));
@@ -77,15 +79,20 @@ async function main(): Promise<number> {
     console.log('[test] jest wrote no report');
     return code || 1;
   }
+  const leaks = await scanForLeaks({ temporalAddress: String(env.OUTBOUND_TEMPORAL_ADDRESS), logDir });
+  console.log(`[test] ${describeLeakScan(leaks)}`);
+  for (const hit of leaks.hits.slice(0, 20)) console.log(`[test]   a ${hit.kind} in the ${hit.where}`);
   console.log(`[test] total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  if (code !== 0) printLogTails(logDir);
-  return code;
+  const outcome = code !== 0 || leaks.hits.length > 0 ? 1 : 0;
+  if (outcome !== 0) printLogTails(logDir);
+  return outcome;
 }
 
 /** On a failure, the end of every service and worker log: what usually explains it. */
 function printLogTails(logDir: string, lines = 40): void {
   if (!existsSync(logDir)) return;
   for (const name of readdirSync(logDir).sort()) {
+    if (name === LEAK_MANIFEST) continue; // test data, not a log
     const text = readFileSync(join(logDir, name), 'utf8').trimEnd();
     if (!text) continue;
     console.log(`\n[test] last ${lines} lines of ${name}:`);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { ChannelControl } from '../../src/api/channel-control';
@@ -15,6 +15,8 @@ import { createOutboundWorker } from '../../src/worker/worker';
 import { createRuntimeDeps } from '../../src/worker/runtime';
 import { createConcurSimulator, type ConcurSimulator, type SimulatorOptions } from '../../simulators/concur';
 import { MemoryDirectory } from './memory-source';
+import { distinctiveValues, recordForLeakScan } from './leak-manifest';
+import { demoEntries } from '../../scripts/demo-directory';
 import { ensureTemporal, type TestTemporal } from './temporal';
 
 export const DEMO_TOKEN = 'outbound-demo-token';
@@ -28,7 +30,8 @@ export class EngineHarness {
   store!: KnexStateStore;
   client!: Client;
   control!: ChannelControl;
-  codec = new EncryptionCodec(randomBytes(32));
+  private readonly codecKey = randomBytes(32);
+  codec = new EncryptionCodec(this.codecKey);
   private worker?: Worker;
   private realSources = false;
   private running?: Promise<void>;
@@ -109,10 +112,52 @@ export class EngineHarness {
   async stop(): Promise<void> {
     await this.stopWorker();
     await this.simulator?.close();
+    if (this.store) await this.recordLeakScan();
     await this.store?.close();
     await this.temporal?.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+
+  /** Scans this suite's state store and leaves its keys, secrets and values for the scan after the suites. */
+  private async recordLeakScan(): Promise<void> {
+    if (!process.env.OUTBOUND_TEST_LOG_DIR) return;
+    const secrets = [DEMO_TOKEN];
+    const values = [...this.directory.everPut];
+    // Real-source suites read the demo directory: search for its values too.
+    const allValues = this.realSources ? [...values, ...demoValues()] : values;
+    const tables = await storeTables(this.store);
+    let bytes = 0;
+    const hits: Array<{ table: string; kind: 'secret' | 'value' }> = [];
+    for (const [table, text] of tables) {
+      bytes += Buffer.byteLength(text);
+      if (secrets.some((s) => text.includes(s))) hits.push({ table, kind: 'secret' });
+      if (allValues.some((v) => text.includes(v))) hits.push({ table, kind: 'value' });
+    }
+    recordForLeakScan({
+      suite: relative(process.cwd(), expect.getState().testPath ?? 'unknown'),
+      codecKeys: [this.codecKey.toString('base64')],
+      secrets,
+      values,
+      scanned: { where: `state store (${tables.size} tables outside the vault)`, bytes, hits },
+    });
+  }
+}
+
+function demoValues(): string[] {
+  return [...demoEntries()].flatMap((e) => distinctiveValues(e.attributes));
+}
+
+const NOT_SCANNED_TABLES = new Set(['secrets', 'knex_migrations', 'knex_migrations_lock']);
+
+/** The state store's tables outside the vault, as text, for the leak scan. */
+async function storeTables(store: KnexStateStore): Promise<Map<string, string>> {
+  const names = (await store.db.raw("select name from sqlite_master where type = 'table'")) as Array<{ name: string }>;
+  const tables = new Map<string, string>();
+  for (const { name } of names) {
+    if (NOT_SCANNED_TABLES.has(name) || name.startsWith('sqlite_')) continue;
+    tables.set(name, JSON.stringify(await store.db(name).select()));
+  }
+  return tables;
 }
 
 /** Polls until the predicate holds (no blind sleeps). */

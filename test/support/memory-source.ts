@@ -1,5 +1,6 @@
 import type { ChannelSource, DatastoreCheck, ReadOptions } from '../../src/datastores/datastore';
 import type { SourceEntry, SourcePage } from '../../src/domain/source-entry';
+import { distinctiveValues } from './leak-manifest';
 
 /**
  * An in-memory directory for engine tests that need exact control over what changes when.
@@ -9,11 +10,14 @@ export class MemoryDirectory {
   private readonly entries = new Map<string, SourceEntry & { changed: number }>();
   private clock = 0;
   reads: Array<{ mode: string; watermark?: string }> = [];
+  /** Every distinctive attribute value ever put, for the leak scan after the suites. */
+  readonly everPut = new Set<string>();
   failNextReads = 0;
   /** When set, every read throws it (e.g. a DatastoreError naming a setting). */
   readError?: Error;
 
   put(entry: SourceEntry): void {
+    for (const v of distinctiveValues(entry.attributes)) this.everPut.add(v);
     this.entries.set(entry.guid, { ...entry, attributes: { ...entry.attributes }, changed: ++this.clock });
   }
 
