@@ -79,27 +79,27 @@ async function main() {
   child('concur-simulator', 'simulators/concur/main.ts', env);
   child('worker', 'src/worker/main.ts', env);
   child('api', 'src/api/main.ts', env);
-  await waitUntil('the API to answer /healthz', async () => (await http('GET', '/healthz')).status === 200, 60_000, 250);
+  await waitUntil('the API to answer /readyz', async () => (await http('GET', '/readyz')).status === 200, 60_000, 250);
   await waitUntil('the Concur simulator', async () => (await fetch(`http://127.0.0.1:${simPort}/_sim/health`)).ok, 30_000, 250);
 
   const config = loadConfigFile(join(projectRoot, 'config', 'demo.json'), env);
-  const applied = await http('PUT', '/config', config);
+  const applied = await http('PUT', '/api/v1/config', config);
   if (applied.status !== 200) throw new Error(`applying config/demo.json failed: ${JSON.stringify(applied.json)}`);
-  const activation = await http('POST', '/channels/demo/activate');
+  const activation = await http('POST', '/api/v1/channels/demo/activate');
   for (const check of activation.json?.checks ?? []) console.log(`[up]   ${check.ok ? (check.warning ? 'warn' : ' ok ') : 'FAIL'} ${check.name}: ${check.message}`);
   if (activation.status !== 200) throw new Error('the demo channel did not activate (see the checks above)');
 
   // A channel that already ran (data kept from an earlier `npm run up`) runs a cycle now;
   // a new one runs its first cycle as soon as it is activated.
-  let status: Json = (await http('GET', '/channels/demo/status')).json;
+  let status: Json = (await http('GET', '/api/v1/channels/demo/status')).json;
   let c: Json;
   if (status?.lastCycle) {
-    c = (await http('POST', '/channels/demo/sync', { wait: true })).json?.summary;
+    c = (await http('POST', '/api/v1/channels/demo/sync', { wait: true, timeoutSeconds: 600 })).json?.summary;
   } else {
     await waitUntil(
       "the demo channel's first cycle",
       async () => {
-        status = (await http('GET', '/channels/demo/status')).json;
+        status = (await http('GET', '/api/v1/channels/demo/status')).json;
         return Boolean(status?.lastCycle);
       },
       5 * 60_000,
@@ -112,7 +112,7 @@ async function main() {
   );
   console.log(`
 Outbound is up.
-  API          http://127.0.0.1:${apiPort}   (try: curl http://127.0.0.1:${apiPort}/channels/demo/status)
+  API          http://127.0.0.1:${apiPort}   (try: curl http://127.0.0.1:${apiPort}/api/v1/channels/demo/status)
   Temporal UI  ${temporal.env.OUTBOUND_TEMPORAL_UI_URL}   (filter: OutboundChannel="demo")
   Temporal     ${temporal.url}
   Simulator    http://127.0.0.1:${simPort}   (users: http://127.0.0.1:${simPort}/_sim/users; token ${demoToken})

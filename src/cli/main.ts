@@ -40,7 +40,7 @@ export async function runCli(argv: string[], out: (s: string) => void = console.
   const call = async (method: string, path: string, body?: unknown) => {
     let res: Response;
     try {
-      res = await fetch(`${api}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+      res = await fetch(`${api}/api/v1${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
     } catch (err) {
       throw new Error(`cannot reach the Outbound API at ${api} (${(err as Error).message}); is it running? (npm run up)`);
     }

@@ -172,6 +172,31 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     });
   }
 
+  /** Removes a datastore and its vaulted secrets (the API refuses while a channel references it). */
+  async deleteDatastore(id: string): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('datastores').where({ id }).delete();
+      await this.vault.pruneOwner(`datastore:${id}`, [], trx);
+    });
+  }
+
+  /** Removes a connection, its vaulted secrets and its cached OAuth token. */
+  async deleteConnection(id: string): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('connections').where({ id }).delete();
+      await trx('oauth_tokens').where({ connection_id: id }).delete();
+      await this.vault.pruneOwner(`connection:${id}`, [], trx);
+    });
+  }
+
+  /**
+   * Runs `fn` against a store bound to one transaction: all its writes land, or none do (a
+   * configuration applied as code). Nested store transactions become savepoints.
+   */
+  async transaction<T>(fn: (store: StateStore) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (trx) => fn(new KnexStateStore(trx, this.box)));
+  }
+
   // secrets and tokens ------------------------------------------------------------------------
 
   /** Decrypted value of `vault:<id>`; for the secret resolver only, never for output. */
@@ -454,6 +479,18 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
       .limit(limit);
     if (afterGuid !== undefined) q.where('guid', '>', afterGuid);
     return ((await q) as UserRow[]).map(userFromRow);
+  }
+
+  /** Users of one status, most recently changed first (the API's `?status=`). */
+  async listUsersByStatus(channelId: string, status: UserStatus, limit: number): Promise<ProvisionedUser[]> {
+    const rows = (await this.db('provisioned_users')
+      .where({ channel_id: channelId, status })
+      .orderBy([
+        { column: 'updated_at', order: 'desc' },
+        { column: 'guid', order: 'asc' },
+      ])
+      .limit(limit)) as UserRow[];
+    return rows.map(userFromRow);
   }
 
   async listFailed(channelId: string, limit: number): Promise<ProvisionedUser[]> {

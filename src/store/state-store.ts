@@ -145,6 +145,10 @@ export interface StateStore {
   /** Discards a draft (e.g. once it has been promoted with putChannel). */
   deleteChannelDraft(id: string): Promise<void>;
   deleteChannel(id: string): Promise<void>;
+  deleteDatastore(id: string): Promise<void>;
+  deleteConnection(id: string): Promise<void>;
+  /** Runs `fn` with a store whose writes are one transaction (all or nothing). */
+  transaction<T>(fn: (store: StateStore) => Promise<T>): Promise<T>;
 
   // tokens ----------------------------------------------------------------------------------
   saveOAuthToken(connectionId: string, token: StoredOAuthToken): Promise<void>;

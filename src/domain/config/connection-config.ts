@@ -24,6 +24,8 @@ export const ConnectionConfig = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
     name: z.string().optional(),
     template: z.literal('concur').default('concur'),
+    /** `false` pauses every channel on it (absent: active). */
+    active: z.boolean().optional(),
     /** API base URL (the token's geolocation when OAuth2 is used), e.g. https://us2.api.concursolutions.com */
     baseUrl: z.string().url(),
     companyId: z.string().optional(),

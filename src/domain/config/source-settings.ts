@@ -13,11 +13,11 @@ export const LdapSourceSettings = z
     groupMemberAttribute: z.string().default('member'),
     accountStatus: z
       .discriminatedUnion('algorithm', [
-        z.object({ algorithm: z.literal('none') }),
+        z.object({ algorithm: z.literal('none') }).strict(),
         /** Disabled when `attribute` equals `disabledValue` (case-insensitive). */
-        z.object({ algorithm: z.literal('flag'), attribute: z.string(), disabledValue: z.string() }),
+        z.object({ algorithm: z.literal('flag'), attribute: z.string(), disabledValue: z.string() }).strict(),
         /** AD userAccountControl bitmap: bit 0x2 (ACCOUNTDISABLE). */
-        z.object({ algorithm: z.literal('active-directory'), attribute: z.string().default('userAccountControl') }),
+        z.object({ algorithm: z.literal('active-directory'), attribute: z.string().default('userAccountControl') }).strict(),
       ])
       .default({ algorithm: 'none' }),
     /** Status used when the status attribute is absent. */
@@ -69,7 +69,7 @@ export type SourceLocation = z.infer<typeof SourceLocation>;
 export const Exclusion = z
   .object({
     dns: z.array(z.string()).default([]),
-    attribute: z.object({ name: z.string(), values: z.array(z.string()).min(1) }).optional(),
+    attribute: z.object({ name: z.string(), values: z.array(z.string()).min(1) }).strict().optional(),
     /** LDAP filter (LDAP channels) matched against entries to exclude. */
     filter: z.string().optional(),
   })
