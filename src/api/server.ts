@@ -10,7 +10,8 @@ import { planConfig } from '../domain/config/config-plan';
 import { OutboundConfig } from '../domain/config/outbound-config';
 import type { StateStore } from '../store/state-store';
 import { ApiConflictError, ApiNotFoundError, ApiRequestError, zodIssues } from './api-errors';
-import { AnyArray, AnyObject, CycleParam, IdParam, ListQuery, Problem, ProvisionBody, PruneQuery, StepQuery, SyncBody, UserParam, UsersQuery } from './api-schemas';
+import { auditCsv, auditFormat, auditNdjson } from './audit-export';
+import { AnyArray, AnyObject, AuditQuery, CycleParam, IdParam, ListQuery, Problem, ProvisionBody, PruneQuery, StepQuery, SyncBody, UserParam, UsersQuery } from './api-schemas';
 import { ChannelControl, ChannelNotRunningError } from './channel-control';
 import { registerCodecRoutes } from './codec-routes';
 import { missingByStep } from './draft-steps';
@@ -278,6 +279,29 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         const users = status === 'failed' ? await store.listFailed(id, req.query.limit) : await listUsersByStatus(store, id, status, req.query.limit);
         return { counts: await store.countUsers(id), status, users: users.map(publicUser), failed: status === 'failed' ? users.map(publicUser) : undefined };
       });
+      api.get(
+        '/channels/:id/audit',
+        { config: { role: 'read' }, schema: { summary: 'Channel-wide audit, newest first: filter by action, outcome, GUID, time; cursor paging; ?format=csv|ndjson (or Accept) to export', tags: ['observation'], params: IdParam, querystring: AuditQuery, response: { 200: AnyObject, ...ops } } },
+        async (req, reply) => {
+          const { id } = req.params;
+          await channelOr404(id);
+          const q = req.query;
+          const { entries, nextCursor } = await store.queryAudit(id, {
+            action: q.action,
+            outcome: q.outcome,
+            guid: q.guid,
+            from: q.from ? new Date(q.from) : undefined,
+            to: q.to ? new Date(q.to) : undefined,
+            before: q.cursor ? Number(q.cursor) : undefined,
+            limit: q.limit,
+          });
+          if (nextCursor) reply.header('x-next-cursor', nextCursor);
+          const format = auditFormat(q.format, req.headers.accept);
+          if (format === 'csv') return reply.type('text/csv; charset=utf-8').serializer((x: unknown) => x as string).send(auditCsv(entries) as never);
+          if (format === 'ndjson') return reply.type('application/x-ndjson').serializer((x: unknown) => x as string).send(auditNdjson(entries) as never);
+          return { entries, nextCursor: nextCursor ?? null };
+        },
+      );
       api.get('/channels/:id/users/:guid', { config: { role: 'read' }, schema: { summary: "One user's provisioning record and audit trail", tags: ['observation'], params: UserParam, response: { 200: AnyObject, ...ops } } }, async (req) => {
         const { id, guid } = req.params;
         await channelOr404(id);

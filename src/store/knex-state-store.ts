@@ -10,6 +10,7 @@ import { parseSecretRef, vaultRef } from './secret-reference';
 import { SecretVault } from './secret-vault';
 import type {
   AuditEntry,
+  AuditQuery,
   ChannelState,
   CycleCounts,
   CycleMode,
@@ -551,6 +552,19 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     if (options.guid !== undefined) q.where('guid', options.guid);
     if (options.cycleId !== undefined) q.where('cycle_id', options.cycleId);
     return ((await q) as AuditRow[]).map(auditFromRow);
+  }
+
+  async queryAudit(channelId: string, query: AuditQuery): Promise<{ entries: Array<AuditEntry & { id: number }>; nextCursor?: string }> {
+    const q = this.db('audit').where('channel_id', channelId).orderBy('id', 'desc').limit(query.limit + 1);
+    if (query.action !== undefined) q.where('action', query.action);
+    if (query.outcome !== undefined) q.where('outcome', query.outcome);
+    if (query.guid !== undefined) q.where('guid', query.guid);
+    if (query.from !== undefined) q.where('at', '>=', query.from);
+    if (query.to !== undefined) q.where('at', '<', query.to);
+    if (query.before !== undefined) q.where('id', '<', query.before);
+    const rows = (await q) as Array<AuditRow & { id: number | string }>;
+    const page = rows.slice(0, query.limit).map((r) => ({ id: toNumber(r.id), ...auditFromRow(r) }));
+    return { entries: page, nextCursor: rows.length > query.limit ? String(page[page.length - 1].id) : undefined };
   }
 
   async close(): Promise<void> {

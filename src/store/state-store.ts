@@ -100,6 +100,17 @@ export interface AuditEntry {
   message?: string;
 }
 
+export interface AuditQuery {
+  action?: string;
+  outcome?: AuditEntry['outcome'];
+  guid?: string;
+  from?: Date;
+  to?: Date;
+  /** Entries older than this id (the previous page's cursor). */
+  before?: number;
+  limit: number;
+}
+
 /** A partial user record for upserts, addressed by (channelId, guid). */
 export type ProvisionedUserPatch = Partial<ProvisionedUser> & { channelId: string; guid: string };
 
@@ -205,6 +216,8 @@ export interface StateStore {
   // audit -------------------------------------------------------------------------------------
   appendAudit(entries: AuditEntry[]): Promise<void>;
   listAudit(channelId: string, options: { guid?: string; cycleId?: number; limit: number }): Promise<AuditEntry[]>;
+  /** Channel-wide audit, newest first, filtered, paged by an opaque cursor (`nextCursor`). */
+  queryAudit(channelId: string, query: AuditQuery): Promise<{ entries: Array<AuditEntry & { id: number }>; nextCursor?: string }>;
 
   close(): Promise<void>;
 }

@@ -181,6 +181,37 @@ describe('errors are problem+json naming the field', () => {
   });
 });
 
+describe('observation', () => {
+  it('queries the channel audit by action, outcome, GUID and time, pages by cursor, exports CSV and NDJSON', async () => {
+    const t0 = new Date('2026-01-01T00:00:00Z').getTime();
+    await h.store.appendAudit(
+      Array.from({ length: 5 }, (_, i) => ({ channelId: 'cfg-ch', guid: `g-${i % 2}`, at: new Date(t0 + i * 60_000), action: i === 4 ? 'delete' : 'create', outcome: i === 3 ? 'failed' : 'succeeded', reason: i === 2 ? '=HYPERLINK("x"), "quoted"' : 'new in scope' }) as const),
+    );
+    const page1 = await api.get('/channels/cfg-ch/audit?limit=2');
+    expect(page1.body.entries).toHaveLength(2);
+    expect(page1.body.entries[0].action).toBe('delete'); // newest first
+    const page2 = await api.get(`/channels/cfg-ch/audit?limit=2&cursor=${page1.body.nextCursor}`);
+    const page3 = await api.get(`/channels/cfg-ch/audit?limit=2&cursor=${page2.body.nextCursor}`);
+    expect([...page1.body.entries, ...page2.body.entries, ...page3.body.entries].map((e: { id: number }) => e.id)).toHaveLength(5);
+    expect(page3.body.nextCursor).toBeNull();
+
+    expect((await api.get('/channels/cfg-ch/audit?outcome=failed')).body.entries.map((e: { guid: string }) => e.guid)).toEqual(['g-1']);
+    expect((await api.get('/channels/cfg-ch/audit?guid=g-0&action=create')).body.entries).toHaveLength(2);
+    const window = await api.get(`/channels/cfg-ch/audit?from=${new Date(t0 + 60_000).toISOString()}&to=${new Date(t0 + 180_000).toISOString()}`);
+    expect(window.body.entries).toHaveLength(2);
+
+    const csv = await api.get('/channels/cfg-ch/audit?guid=g-0', { accept: 'text/csv' });
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe('id,at,guid,cycleId,action,outcome,reason,message');
+    expect(lines).toHaveLength(4);
+    expect(csv.text).toContain(`"'=HYPERLINK(""x""), ""quoted"""`);
+    const nd = await api.get('/channels/cfg-ch/audit?format=ndjson');
+    expect(nd.text.trim().split('\n').map((l) => JSON.parse(l).guid)).toHaveLength(5);
+    expect((await api.get('/channels/cfg-ch/audit?from=yesterday')).status).toBe(400);
+  });
+});
+
 describe('operations, probes and the description', () => {
   it('answers 409 for operations on a channel that is not running, and 409 approving a cycle that is not held', async () => {
     expect((await api.post('/channels/cfg-ch/sync', { wait: true, timeoutSeconds: 5 })).status).toBe(409);
