@@ -11,6 +11,8 @@ import { ApiConflictError, ApiNotFoundError, ApiPreconditionError, ApiRequestErr
 import { AnyArray, AnyObject, DraftQuery, IdParam, Problem } from './api-schemas';
 import { etagOf, keepSetSecrets, publicConnection, publicDatastore } from './resource-views';
 import { missingByStep } from './draft-steps';
+import { fromConcurTemplate } from '../domain/config/concur-template';
+import { parseSamlMetadata } from './saml-metadata';
 
 type Kind = 'datastores' | 'connections' | 'channels';
 
@@ -25,6 +27,8 @@ interface ResourceOps<T extends { id: string }> {
   view(value: T): unknown;
   /** Why the object may not be deleted now (referenced, active), or undefined. */
   deleteBlocker(id: string, value: T): Promise<string | undefined>;
+  /** Fills a create request's defaults (the Concur template). */
+  prepare?(body: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** Serialises config writes in this process so an If-Match check and its write are one step. */
@@ -85,6 +89,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
     },
     remove: (id) => store.deleteConnection(id),
     view: publicConnection,
+    prepare: fromConcurTemplate,
     deleteBlocker: async (id) => {
       const users = (await store.listChannels()).filter((c) => c.config.connectionId === id).map((c) => c.config.id);
       return users.length ? `connection ${id} is used by channel(s) ${users.join(', ')}` : undefined;
@@ -141,7 +146,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
             if (await ops.get(id)) throw new ApiConflictError(`channel ${id} exists; save the draft with PUT ${base}/${id}?draft=true`);
             return saveDraft(id, req.body, reply);
           }
-          const value = validate(ops.schema, req.body);
+          const value = validate(ops.schema, ops.prepare ? ops.prepare(req.body as Record<string, unknown>) : req.body);
           if (await ops.get(value.id)) throw new ApiConflictError(`a ${ops.kind.slice(0, -1)} with id "${value.id}" exists; replace it with PUT`, [{ pointer: '/body/id', message: 'already exists' }]);
           await ops.put(value, undefined);
           reply.header('location', `/api/v1${base}/${value.id}`);
@@ -178,6 +183,39 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
         }),
     );
   }
+
+  // SAML metadata arrives as XML; only this route parses it (at most 256 KiB).
+  app.addContentTypeParser(['application/xml', 'text/xml', 'application/samlmetadata+xml'], { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+  api.post(
+    '/connections/:id/metadata',
+    {
+      config: { role: 'admin' },
+      schema: {
+        summary: 'Import SAML metadata (e.g. the Concur template\'s saml-metadata.xml): fills General Info and the connection type; DTDs refused',
+        tags: ['connections'],
+        params: IdParam,
+        body: z.string().max(256 * 1024),
+        response: { 200: AnyObject, ...errors },
+      },
+    },
+    async (req, reply) =>
+      lock.run(async () => {
+        const current = await store.getConnection(req.params.id);
+        if (!current) throw new ApiNotFoundError(`no connection with id "${req.params.id}"`);
+        checkIfMatch(req, current);
+        const meta = parseSamlMetadata(req.body);
+        const next = ConnectionConfig.parse({
+          ...current,
+          entityId: meta.entityId,
+          name: meta.name ?? current.name,
+          partnerBaseUrl: meta.partnerBaseUrl ?? current.partnerBaseUrl,
+          connectionType: { outboundProvisioning: true, browserSso: false },
+        });
+        await store.putConnection(next);
+        const stored = (await store.getConnection(next.id))!;
+        return reply.header('etag', etagOf(stored)).send(publicConnection(stored));
+      }),
+  );
 
   api.get(
     '/channels/:id/draft',

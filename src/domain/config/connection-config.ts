@@ -26,6 +26,11 @@ export const ConnectionConfig = z
     template: z.literal('concur').default('concur'),
     /** `false` pauses every channel on it (absent: active). */
     active: z.boolean().optional(),
+    /** General Info from the SAML metadata import (PingFederate's Partner's Entity ID and Base URL). */
+    entityId: z.string().max(1024).optional(),
+    partnerBaseUrl: z.string().url().optional(),
+    /** Connection type: Outbound provisions (outbound provisioning on) and does no Browser SSO. */
+    connectionType: z.object({ outboundProvisioning: z.boolean(), browserSso: z.boolean() }).strict().optional(),
     /** API base URL (the token's geolocation when OAuth2 is used), e.g. https://us2.api.concursolutions.com */
     baseUrl: z.string().url(),
     companyId: z.string().optional(),

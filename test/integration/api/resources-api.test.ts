@@ -1,4 +1,5 @@
 /** /api/v1 resources, configuration as code, drafts, problem+json errors, probes and the description. */
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { EngineHarness, DEMO_TOKEN } from '../../support/engine-harness';
 import { startApi, type ApiClient } from '../../support/api-client';
@@ -84,6 +85,28 @@ describe('resources', () => {
     expect(res.status).toBe(400);
     expect(res.body.issues.map((i: { pointer: string }) => i.pointer)).toEqual(['/body/datastoreId', '/body/connectionId']);
     expect((await api.get('/channels/ch-c')).status).toBe(404);
+  });
+});
+
+describe('connections from the Concur template', () => {
+  it('fills the template defaults, imports the SAML metadata and refuses DTDs', async () => {
+    const created = await api.post('/connections', { id: 'cn-tpl', template: 'concur', auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'tpl-secret' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'SAP Concur', baseUrl: 'https://us2.api.concursolutions.com', connectionType: { outboundProvisioning: true, browserSso: false }, auth: { accessToken: 'set' } });
+
+    const xml = readFileSync('config/concur-saml-metadata.xml', 'utf8');
+    const imported = await api.request('POST', '/connections/cn-tpl/metadata', { raw: xml, headers: { 'content-type': 'application/xml' } });
+    expect(imported.status).toBe(200);
+    expect(imported.body).toMatchObject({ entityId: 'https://www.concursolutions.com', name: 'SAP Concur', partnerBaseUrl: 'https://www.concursolutions.com', connectionType: { outboundProvisioning: true, browserSso: false } });
+
+    const xxe = '<?xml version="1.0"?><!DOCTYPE md [<!ENTITY x SYSTEM "file:///etc/passwd">]><EntityDescriptor entityID="&x;"/>';
+    const refused = await api.request('POST', '/connections/cn-tpl/metadata', { raw: xxe, headers: { 'content-type': 'application/xml' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.detail).toMatch(/DTD/);
+    expect(refused.text).not.toContain('root:');
+    const broken = await api.request('POST', '/connections/cn-tpl/metadata', { raw: '<EntityDescriptor entityID="x">', headers: { 'content-type': 'application/xml' } });
+    expect(broken.status).toBe(400);
+    expect((await api.get('/connections/cn-tpl')).body.entityId).toBe('https://www.concursolutions.com');
   });
 });
 
