@@ -23,7 +23,7 @@ afterAll(async () => {
 }, 60_000);
 
 // Real HTTP (fastify's inject needs an ESM-only module on Node 20 under Jest); paths under /api/v1.
-const call = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers: Record<string, string> = {}) => api.request(method, url, { body: payload, headers });
+const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown, headers: Record<string, string> = {}) => api.request(method, url, { body: payload, headers });
 
 it('reports health and describes itself with OpenAPI', async () => {
   expect((await call('GET', '//healthz')).body).toEqual({ status: 'ok' });
@@ -85,6 +85,25 @@ it('pauses and resumes, provisions on demand, and answers 404/409 precisely', as
   expect((await call('GET', '/channels/nope/status')).status).toBe(404);
   await h.configure(`${CH}-idle`);
   expect((await call('POST', `/channels/${CH}-idle/pause`)).status).toBe(409);
+});
+
+it('sync answers 409 at once while paused; deactivating the connection pauses its channels', async () => {
+  expect((await call('POST', `/channels/${CH}/pause`)).status).toBe(202);
+  await eventually('paused', async () => (await call('GET', `/channels/${CH}/status`)).body.paused === true);
+  const refused = await call('POST', `/channels/${CH}/sync`, { wait: true, timeoutSeconds: 30 });
+  expect(refused.status).toBe(409);
+  expect(refused.body.detail).toMatch(/paused/);
+  expect((await call('POST', `/channels/${CH}/resume`)).status).toBe(202);
+  await eventually('resumed', async () => (await call('GET', `/channels/${CH}/status`)).body.paused === false);
+
+  const conn = await call('GET', `/connections/${CH}-concur`);
+  const off = await call('PUT', `/connections/${CH}-concur`, { ...conn.body, active: false }, { 'if-match': conn.headers.get('etag')! });
+  expect(off.status).toBe(200);
+  await eventually('paused by its connection', async () => (await call('GET', `/channels/${CH}/status`)).body.paused === true);
+  const back = await call('GET', `/connections/${CH}-concur`);
+  expect((await call('PUT', `/connections/${CH}-concur`, { ...back.body, active: true })).status).toBe(200);
+  expect((await call('POST', `/channels/${CH}/resume`)).status).toBe(202);
+  await eventually('resumed', async () => (await call('GET', `/channels/${CH}/status`)).body.paused === false);
 });
 
 it('serves the payload codec to the Web UI only with the codec token', async () => {
