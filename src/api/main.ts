@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadSettings } from '../config/settings';
 import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
 import { join } from 'node:path';
-import { openStore } from '../worker/runtime';
+import { createRuntimeDeps, openStore } from '../worker/runtime';
 import { buildApi } from './server';
 
 async function main() {
@@ -18,6 +18,9 @@ async function main() {
     codec,
     codecToken: process.env.OUTBOUND_CODEC_TOKEN,
     uiOrigin: process.env.OUTBOUND_TEMPORAL_UI_URL,
+    temporalUiUrl: process.env.OUTBOUND_TEMPORAL_UI_URL,
+    namespace: settings.namespace,
+    openTarget: createRuntimeDeps(store).openTarget,
     logger: { level: process.env.OUTBOUND_LOG_LEVEL ?? 'info' },
   });
   await app.listen({ host: settings.apiHost, port: settings.apiPort });

@@ -9,6 +9,7 @@ import { applyConfig } from '../config/apply-config';
 import { planConfig } from '../domain/config/config-plan';
 import { OutboundConfig } from '../domain/config/outbound-config';
 import type { StateStore } from '../store/state-store';
+import type { ActivityDeps } from '../activities/activity-deps';
 import { ApiConflictError, ApiNotFoundError, ApiRequestError, zodIssues } from './api-errors';
 import { auditCsv, auditFormat, auditNdjson } from './audit-export';
 import { AnyArray, AnyObject, AuditQuery, CycleParam, IdParam, ListQuery, Problem, ProvisionBody, PruneQuery, StepQuery, SyncBody, UserParam, UsersQuery } from './api-schemas';
@@ -42,6 +43,8 @@ export interface ApiDeps {
   namespace?: string;
   /** Task queue of the workers (default: Outbound's). */
   taskQueue?: string;
+  /** Opens a connection's Concur target for `POST /connections/{id}/test` (the worker's factory). */
+  openTarget?: ActivityDeps['openTarget'];
   /** Pino logger options; request bodies are never logged. */
   logger?: boolean | Record<string, unknown>;
 }
@@ -160,6 +163,27 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
             if (found) await store.putChannel({ ...found.config, active: false });
           }
           return { ...summary, activations };
+        },
+      );
+
+      // checks without side effects -----------------------------------------------------------
+      api.post(
+        '/connections/:id/test',
+        { config: { role: 'operator' }, schema: { summary: 'Obtain a token and make one read-only Concur call; answers the named check activation uses', tags: ['connections'], params: IdParam, response: { 200: AnyObject, ...ops } } },
+        async (req) => {
+          const connection = await store.getConnection(req.params.id);
+          if (!connection) throw new ApiNotFoundError(`no connection with id "${req.params.id}"`);
+          if (!deps.openTarget) throw new ApiConflictError('this API process cannot reach Concur (no target factory configured)');
+          const target = deps.openTarget(connection);
+          try {
+            const verified = await target.verify();
+            const check = verified.ok
+              ? { name: 'target-credentials', ok: true, message: 'Concur accepted the credentials' }
+              : { name: 'target-credentials', ok: false, setting: `connection.${connection.id}.auth`, message: `${verified.reason}: ${verified.message}` };
+            return { ok: check.ok, checks: [check] };
+          } finally {
+            await target.close();
+          }
         },
       );
 

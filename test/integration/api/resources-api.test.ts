@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { EngineHarness, DEMO_TOKEN } from '../../support/engine-harness';
 import { startApi, type ApiClient } from '../../support/api-client';
+import { createRuntimeDeps } from '../../../src/worker/runtime';
 
 const h = new EngineHarness();
 let app: FastifyInstance;
@@ -25,7 +26,7 @@ const isProblem = (res: { headers: Headers; body: { status?: number } }, status:
 
 beforeAll(async () => {
   await h.start();
-  ({ app, client: api } = await startApi({ client: h.client, store: h.store, taskQueue: h.taskQueue, temporalUiUrl: 'http://ui.example' }));
+  ({ app, client: api } = await startApi({ client: h.client, store: h.store, taskQueue: h.taskQueue, temporalUiUrl: 'http://ui.example', openTarget: createRuntimeDeps(h.store).openTarget }));
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -107,6 +108,23 @@ describe('connections from the Concur template', () => {
     const broken = await api.request('POST', '/connections/cn-tpl/metadata', { raw: '<EntityDescriptor entityID="x">', headers: { 'content-type': 'application/xml' } });
     expect(broken.status).toBe(400);
     expect((await api.get('/connections/cn-tpl')).body.entityId).toBe('https://www.concursolutions.com');
+  });
+});
+
+describe('checks without side effects', () => {
+  it('tests a connection with the named check activation uses, and names the failure', async () => {
+    expect((await api.post('/connections', connection('cn-ok'))).status).toBe(201);
+    const before = h.simulator.users().length;
+    const ok = await api.post('/connections/cn-ok/test');
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ ok: true, checks: [{ name: 'target-credentials', ok: true, message: 'Concur accepted the credentials' }] });
+    expect((await api.post('/connections', connection('cn-bad', { auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'wrong-token' } }))).status).toBe(201);
+    const bad = await api.post('/connections/cn-bad/test');
+    expect(bad.body.ok).toBe(false);
+    expect(bad.body.checks[0]).toMatchObject({ name: 'target-credentials', ok: false, setting: 'connection.cn-bad.auth' });
+    expect(bad.text).not.toContain('wrong-token');
+    expect(h.simulator.users().length).toBe(before);
+    expect((await api.post('/connections/nope/test')).status).toBe(404);
   });
 });
 
