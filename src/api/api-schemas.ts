@@ -49,6 +49,9 @@ export const Problem = z
     issues: z.array(z.object({ pointer: z.string(), message: z.string() })).optional(),
   });
 
+/** An error response as the description shows it: problem+json. */
+export const ProblemResponse = { description: 'A problem (RFC 9457)', content: { 'application/problem+json': { schema: Problem } } } as unknown as typeof Problem;
+
 /** Any JSON object (responses whose shape is the stored configuration or a workflow status). */
 export const AnyObject = z.looseObject({});
 export const AnyArray = z.array(z.unknown());

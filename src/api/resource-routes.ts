@@ -8,7 +8,7 @@ import { DatastoreConfig } from '../domain/config/datastore-config';
 import { connectionSecretFields, datastoreSecretFields } from '../store/config-secret-fields';
 import type { StateStore } from '../store/state-store';
 import { ApiConflictError, ApiNotFoundError, ApiPreconditionError, ApiRequestError, zodIssues } from './api-errors';
-import { AnyArray, AnyObject, DraftQuery, IdParam, Problem } from './api-schemas';
+import { AnyArray, AnyObject, DraftQuery, IdParam, ProblemResponse } from './api-schemas';
 import { etagOf, keepSetSecrets, publicConnection, publicDatastore } from './resource-views';
 import { missingByStep } from './draft-steps';
 import { fromConcurTemplate } from '../domain/config/concur-template';
@@ -41,7 +41,7 @@ class WriteLock {
   }
 }
 
-const errors = { 400: Problem, 404: Problem, 409: Problem, 412: Problem, 413: Problem, 415: Problem };
+const errors = { 400: ProblemResponse, 404: ProblemResponse, 409: ProblemResponse, 412: ProblemResponse, 413: ProblemResponse, 415: ProblemResponse };
 
 function validate<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);

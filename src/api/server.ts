@@ -12,12 +12,12 @@ import type { StateStore } from '../store/state-store';
 import type { ActivityDeps } from '../activities/activity-deps';
 import { ApiConflictError, ApiNotFoundError, ApiRequestError, zodIssues } from './api-errors';
 import { auditCsv, auditFormat, auditNdjson } from './audit-export';
-import { AnyArray, AnyObject, AuditQuery, CycleParam, IdParam, ListQuery, Problem, ProvisionBody, PruneQuery, StepQuery, SyncBody, UserParam, UsersQuery } from './api-schemas';
+import { AnyArray, AnyObject, AuditQuery, CycleParam, IdParam, ListQuery, ProblemResponse, ProvisionBody, PruneQuery, StepQuery, SyncBody, UserParam, UsersQuery } from './api-schemas';
 import { ChannelControl, ChannelNotRunningError } from './channel-control';
 import { registerCodecRoutes } from './codec-routes';
 import { missingByStep } from './draft-steps';
 import { registerHealthRoutes } from './health-routes';
-import { installProblemHandling } from './problem-handling';
+import { installProblemHandling, sendProblem } from './problem-handling';
 import { registerResourceRoutes } from './resource-routes';
 import { publicConnection, publicDatastore, secretPointers } from './resource-views';
 
@@ -49,7 +49,7 @@ export interface ApiDeps {
   logger?: boolean | Record<string, unknown>;
 }
 
-const ops = { 400: Problem, 404: Problem, 409: Problem, 415: Problem };
+const ops = { 400: ProblemResponse, 404: ProblemResponse, 409: ProblemResponse, 413: ProblemResponse, 415: ProblemResponse };
 
 /** The admin HTTP API: thin over the state store (reads) and Temporal (actions), under /api/v1. */
 export function buildApi(deps: ApiDeps): FastifyInstance {
@@ -57,6 +57,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     // Fastify logs method, url and status only: bodies (config with secrets, user data) never.
     logger: deps.logger ?? false,
     bodyLimit: 1024 * 1024,
+    maxParamLength: 1000,
+    // Router-level errors (an over-long or undecodable path) are problem+json like the rest.
+    frameworkErrors: (err, _req, reply) => {
+      void sendProblem(reply, 400, 'invalid-request', err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'the URL is malformed');
+    },
     // Schemas validate; strings are not coerced into numbers behind the caller's back.
     ajv: { customOptions: { coerceTypes: false } },
   });
@@ -70,7 +75,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     if (role !== 'public' && route.schema) route.schema = { ...route.schema, security: [{ apiKey: [] }] };
     if (route.schema && role !== 'public') {
       const response = (route.schema.response ?? {}) as Record<string, unknown>;
-      route.schema.response = { ...response, 401: Problem, 403: Problem };
+      route.schema.response = { ...response, 401: ProblemResponse, 403: ProblemResponse };
     }
   });
 
