@@ -87,31 +87,31 @@ async function main() {
   child('concur-simulator', 'simulators/concur/main.ts', env);
   child('worker', 'src/worker/main.ts', env);
   child('api', 'src/api/main.ts', env);
-  await waitUntil('the API to answer /healthz', async () => (await http('GET', '/healthz')).status === 200, 60_000, 250);
+  await waitUntil('the API to answer /readyz', async () => (await http('GET', '/readyz')).status === 200, 60_000, 250);
   await waitUntil('the Concur simulator', async () => (await fetch(`http://127.0.0.1:${simPort}/_sim/health`)).ok, 30_000, 250);
 
   const config = loadConfigFile(join(projectRoot, 'config', 'demo.json'), env);
-  const applied = await http('PUT', '/config', config);
+  const applied = await http('PUT', '/api/v1/config', config);
   if (applied.status !== 200) throw new Error(`applying config/demo.json failed: ${JSON.stringify(applied.json)}`);
-  const activation = await http('POST', '/channels/demo/activate');
+  const activation = await http('POST', '/api/v1/channels/demo/activate');
   for (const check of activation.json?.checks ?? []) console.log(`[up]   ${check.ok ? (check.warning ? 'warn' : ' ok ') : 'FAIL'} ${check.name}: ${check.message}`);
   if (activation.status !== 200) throw new Error('the demo channel did not activate (see the checks above)');
 
   // A channel that already ran (data kept from an earlier `npm run up`) reconciles with the
   // target now, so Concur and the state store agree even if the simulator's file was removed;
   // a new one runs its first cycle as soon as it is activated.
-  let status: Json = (await http('GET', '/channels/demo/status')).json;
+  let status: Json = (await http('GET', '/api/v1/channels/demo/status')).json;
   let c: Json;
   if (status?.lastCycle) {
-    const started: Json = (await http('POST', '/channels/demo/sync', { mode: 'target' })).json;
+    const started: Json = (await http('POST', '/api/v1/channels/demo/sync', { mode: 'target' })).json;
     await waitUntil(
       "the demo channel's reconcile with the simulator",
       async () => {
-        status = (await http('GET', '/channels/demo/status')).json;
+        status = (await http('GET', '/api/v1/channels/demo/status')).json;
         // Re-creating many users trips the mass-change guard; for the demo, say so and approve.
         if (status?.currentCycle?.cycleNo === started.cycleNo && status?.progress?.phase === 'awaiting-approval') {
           console.log(`[up] the simulator lost users (${status.progress.guard?.removals} to re-create or repair): approving for the demo`);
-          await http('POST', `/channels/demo/cycles/${started.cycleNo}/approve`);
+          await http('POST', `/api/v1/channels/demo/cycles/${started.cycleNo}/approve`);
         }
         return status?.lastCycle?.cycleNo === started.cycleNo;
       },
@@ -123,7 +123,7 @@ async function main() {
     await waitUntil(
       "the demo channel's first cycle",
       async () => {
-        status = (await http('GET', '/channels/demo/status')).json;
+        status = (await http('GET', '/api/v1/channels/demo/status')).json;
         return Boolean(status?.lastCycle);
       },
       5 * 60_000,
@@ -136,7 +136,7 @@ async function main() {
   );
   console.log(`
 Outbound is up.
-  API          http://127.0.0.1:${apiPort}   (try: curl -H "Authorization: Bearer $(cat ${adminKey.file})" http://127.0.0.1:${apiPort}/channels/demo/status)
+  API          http://127.0.0.1:${apiPort}   (try: curl -H "Authorization: Bearer $(cat ${adminKey.file})" http://127.0.0.1:${apiPort}/api/v1/channels/demo/status)
   API key      ${adminKey.file}   (admin; npm run cli -- keys create --role read --name me)
   Temporal UI  ${temporal.env.OUTBOUND_TEMPORAL_UI_URL}   (filter: OutboundChannel="demo")
   Temporal     ${temporal.url}

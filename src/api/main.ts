@@ -4,7 +4,7 @@ import { loadSettings } from '../config/settings';
 import { loadEnvFiles } from '../config/env-files';
 import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
 import { join } from 'node:path';
-import { openStore } from '../worker/runtime';
+import { createRuntimeDeps, openStore } from '../worker/runtime';
 import { apiAuthOnDatabase } from './auth/api-auth';
 import { allowedHostsFromEnv } from './auth/request-host';
 import { buildApi } from './server';
@@ -22,6 +22,9 @@ async function main() {
     codec,
     auth: apiAuthOnDatabase(store.db, allowedHostsFromEnv(process.env.OUTBOUND_API_ALLOWED_HOSTS)),
     uiOrigin: process.env.OUTBOUND_TEMPORAL_UI_URL,
+    temporalUiUrl: process.env.OUTBOUND_TEMPORAL_UI_URL,
+    namespace: settings.namespace,
+    openTarget: createRuntimeDeps(store).openTarget,
     logger: { level: process.env.OUTBOUND_LOG_LEVEL ?? 'info' },
   });
   await app.listen({ host: settings.apiHost, port: settings.apiPort });

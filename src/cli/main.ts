@@ -100,26 +100,26 @@ function buildProgram(io: CliIo, setCode: (c: number) => void): Command {
     });
 
   program.command('channels').description('list channels').action(() =>
-    call('GET', '/channels', undefined, (b: Array<{ id: string; name?: string; active: boolean; version: number; users: Record<string, number> }>) =>
+    call('GET', '/api/v1/channels', undefined, (b: Array<{ id: string; name?: string; active: boolean; version: number; users: Record<string, number> }>) =>
       textTable(['ID', 'NAME', 'ACTIVE', 'VERSION', 'ACTIVE USERS', 'FAILED'], b.map((c) => [c.id, c.name, c.active, c.version, c.users?.active, c.users?.failed])),
     ),
   );
   program.command('status').argument('<channel>').description('workflow status and current cycle progress').action((ch: string) =>
-    call('GET', `/channels/${seg(ch)}/status`, undefined, (s) =>
+    call('GET', `/api/v1/channels/${seg(ch)}/status`, undefined, (s) =>
       [`channel ${s.channelId}: ${s.phase}${s.paused ? ' (paused)' : ''}`, s.progress ? progressLine(s.progress) : undefined, s.lastCycle ? `last cycle ${s.lastCycle.cycleNo}: ${s.lastCycle.outcome}` : undefined]
         .filter(Boolean)
         .join('\n'),
     ),
   );
   program.command('activate').argument('<channel>').description('run the activation checks and start cycling').action(async (ch: string) => {
-    const res = await client().request('POST', `/channels/${seg(ch)}/activate`);
+    const res = await client().request('POST', `/api/v1/channels/${seg(ch)}/activate`);
     show(res, (b: { checks: Array<{ ok: boolean; warning?: boolean; name: string; message: string }> }) =>
       textTable(['CHECK', 'RESULT', 'MESSAGE'], b.checks.map((c) => [c.name, c.ok ? (c.warning ? 'warn' : 'ok') : 'FAIL', c.message])),
     );
     if (res.status === 422) setCode(EXIT.failed);
   });
   for (const action of ['deactivate', 'pause', 'resume', 'reset'] as const) {
-    program.command(action).argument('<channel>').description(`${action} a channel`).action((ch: string) => call('POST', `/channels/${seg(ch)}/${action}`, undefined, () => `${action} requested for ${ch}`));
+    program.command(action).argument('<channel>').description(`${action} a channel`).action((ch: string) => call('POST', `/api/v1/channels/${seg(ch)}/${action}`, undefined, () => `${action} requested for ${ch}`));
   }
   program
     .command('sync')
@@ -132,11 +132,11 @@ function buildProgram(io: CliIo, setCode: (c: number) => void): Command {
     .action(async (ch: string, o: { full?: boolean; mode?: string; dryRun?: boolean; wait?: boolean }) => {
       const api = client();
       const mode = o.mode ?? (o.full ? 'full' : undefined);
-      const started = await api.request('POST', `/channels/${seg(ch)}/sync`, { mode, dryRun: o.dryRun ?? false });
+      const started = await api.request('POST', `/api/v1/channels/${seg(ch)}/sync`, { mode, dryRun: o.dryRun ?? false });
       if (started.status >= 400 || !o.wait) return show(started, (b) => `cycle ${b.cycleNo} started (${b.workflowId})`);
       const cycleNo = started.body.cycleNo as number;
       for (;;) {
-        const status = await api.request('GET', `/channels/${seg(ch)}/status`);
+        const status = await api.request('GET', `/api/v1/channels/${seg(ch)}/status`);
         if (status.status >= 400) return show(status);
         const last = status.body.lastCycle;
         if (last && last.cycleNo >= cycleNo) {
@@ -150,29 +150,29 @@ function buildProgram(io: CliIo, setCode: (c: number) => void): Command {
       }
     });
   program.command('cycles').argument('<channel>').description('recent cycles with counts').action((ch: string) =>
-    call('GET', `/channels/${seg(ch)}/cycles`, undefined, (b: Array<{ cycleNo: number; mode: string; outcome: string; counts: Record<string, number>; startedAt: string }>) =>
+    call('GET', `/api/v1/channels/${seg(ch)}/cycles`, undefined, (b: Array<{ cycleNo: number; mode: string; outcome: string; counts: Record<string, number>; startedAt: string }>) =>
       textTable(['CYCLE', 'MODE', 'OUTCOME', 'READ', 'CREATE', 'UPDATE', 'DISABLE', 'FAILED', 'STARTED'], b.map((c) => [c.cycleNo, c.mode, c.outcome, c.counts.read, c.counts.create, c.counts.update, c.counts.disable, c.counts.failed, c.startedAt])),
     ),
   );
   program.command('cycle').argument('<channel>').argument('<n>').description('one cycle and its plan').action((ch: string, n: string) =>
-    call('GET', `/channels/${seg(ch)}/cycles/${seg(n)}`, undefined, (b: { plan: Array<{ guid: string; action: string; reason: string; outcome: string | null }> }) =>
+    call('GET', `/api/v1/channels/${seg(ch)}/cycles/${seg(n)}`, undefined, (b: { plan: Array<{ guid: string; action: string; reason: string; outcome: string | null }> }) =>
       textTable(['GUID', 'ACTION', 'REASON', 'OUTCOME'], b.plan.map((i) => [i.guid, i.action, i.reason, i.outcome])),
     ),
   );
   for (const decision of ['approve', 'reject'] as const) {
     program.command(decision).argument('<channel>').argument('<n>').description(`${decision} a cycle held by the mass-change guard`).action((ch: string, n: string) =>
-      call('POST', `/channels/${seg(ch)}/cycles/${seg(n)}/${decision}`, undefined, () => `${decision} sent for cycle ${n}`),
+      call('POST', `/api/v1/channels/${seg(ch)}/cycles/${seg(n)}/${decision}`, undefined, () => `${decision} sent for cycle ${n}`),
     );
   }
   program.command('provision').argument('<channel>').argument('<guid>').option('--dry-run').description('provision one user now').action((ch: string, guid: string, o: { dryRun?: boolean }) =>
-    call('POST', `/channels/${seg(ch)}/users/${seg(guid)}/provision`, { dryRun: o.dryRun ?? false }),
+    call('POST', `/api/v1/channels/${seg(ch)}/users/${seg(guid)}/provision`, { dryRun: o.dryRun ?? false }),
   );
   program.command('users').argument('<channel>').description('user counts and failed users').action((ch: string) =>
-    call('GET', `/channels/${seg(ch)}/users`, undefined, (b: { counts: Record<string, number>; failed: Array<{ guid: string; lastErrorCode: string | null; attempts: number }> }) =>
+    call('GET', `/api/v1/channels/${seg(ch)}/users`, undefined, (b: { counts: Record<string, number>; failed: Array<{ guid: string; lastErrorCode: string | null; attempts: number }> }) =>
       [Object.entries(b.counts).map(([k, v]) => `${k} ${v}`).join(', '), b.failed.length ? textTable(['GUID', 'ERROR', 'ATTEMPTS'], b.failed.map((u) => [u.guid, u.lastErrorCode, u.attempts])) : ''].join('\n').trimEnd(),
     ),
   );
-  program.command('user').argument('<channel>').argument('<guid>').description("one user's record and audit trail").action((ch: string, guid: string) => call('GET', `/channels/${seg(ch)}/users/${seg(guid)}`));
+  program.command('user').argument('<channel>').argument('<guid>').description("one user's record and audit trail").action((ch: string, guid: string) => call('GET', `/api/v1/channels/${seg(ch)}/users/${seg(guid)}`));
   program.command('preview').argument('<channel>').argument('<guid>').description('what the mapping makes of one source entry (runs locally)').action(async (ch: string, guid: string) => {
     const { previewUser } = await import('./preview-user');
     const result = await previewUser(ch, guid);

@@ -10,6 +10,7 @@ import { parseSecretRef, vaultRef } from './secret-reference';
 import { SecretVault } from './secret-vault';
 import type {
   AuditEntry,
+  AuditQuery,
   ChannelState,
   CycleCounts,
   CycleMode,
@@ -172,6 +173,31 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
       await trx('channels').where({ id }).delete();
       await trx('channel_drafts').where({ channel_id: id }).delete();
     });
+  }
+
+  /** Removes a datastore and its vaulted secrets (the API refuses while a channel references it). */
+  async deleteDatastore(id: string): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('datastores').where({ id }).delete();
+      await this.vault.pruneOwner(`datastore:${id}`, [], trx);
+    });
+  }
+
+  /** Removes a connection, its vaulted secrets and its cached OAuth token. */
+  async deleteConnection(id: string): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      await trx('connections').where({ id }).delete();
+      await trx('oauth_tokens').where({ connection_id: id }).delete();
+      await this.vault.pruneOwner(`connection:${id}`, [], trx);
+    });
+  }
+
+  /**
+   * Runs `fn` against a store bound to one transaction: all its writes land, or none do (a
+   * configuration applied as code). Nested store transactions become savepoints.
+   */
+  async transaction<T>(fn: (store: StateStore) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (trx) => fn(new KnexStateStore(trx, this.box)));
   }
 
   // secrets and tokens ------------------------------------------------------------------------
@@ -486,6 +512,18 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     return ((await q) as UserRow[]).map(userFromRow);
   }
 
+  /** Users of one status, most recently changed first (the API's `?status=`). */
+  async listUsersByStatus(channelId: string, status: UserStatus, limit: number): Promise<ProvisionedUser[]> {
+    const rows = (await this.db('provisioned_users')
+      .where({ channel_id: channelId, status })
+      .orderBy([
+        { column: 'updated_at', order: 'desc' },
+        { column: 'guid', order: 'asc' },
+      ])
+      .limit(limit)) as UserRow[];
+    return rows.map(userFromRow);
+  }
+
   async listFailed(channelId: string, limit: number): Promise<ProvisionedUser[]> {
     const rows = (await this.db('provisioned_users')
       .where('channel_id', channelId)
@@ -563,6 +601,19 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     if (options.guid !== undefined) q.where('guid', options.guid);
     if (options.cycleId !== undefined) q.where('cycle_id', options.cycleId);
     return ((await q) as AuditRow[]).map(auditFromRow);
+  }
+
+  async queryAudit(channelId: string, query: AuditQuery): Promise<{ entries: Array<AuditEntry & { id: number }>; nextCursor?: string }> {
+    const q = this.db('audit').where('channel_id', channelId).orderBy('id', 'desc').limit(query.limit + 1);
+    if (query.action !== undefined) q.where('action', query.action);
+    if (query.outcome !== undefined) q.where('outcome', query.outcome);
+    if (query.guid !== undefined) q.where('guid', query.guid);
+    if (query.from !== undefined) q.where('at', '>=', query.from);
+    if (query.to !== undefined) q.where('at', '<', query.to);
+    if (query.before !== undefined) q.where('id', '<', query.before);
+    const rows = (await q) as Array<AuditRow & { id: number | string }>;
+    const page = rows.slice(0, query.limit).map((r) => ({ id: toNumber(r.id), ...auditFromRow(r) }));
+    return { entries: page, nextCursor: rows.length > query.limit ? String(page[page.length - 1].id) : undefined };
   }
 
   async close(): Promise<void> {

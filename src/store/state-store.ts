@@ -112,6 +112,17 @@ export interface AuditEntry {
   message?: string;
 }
 
+export interface AuditQuery {
+  action?: string;
+  outcome?: AuditEntry['outcome'];
+  guid?: string;
+  from?: Date;
+  to?: Date;
+  /** Entries older than this id (the previous page's cursor). */
+  before?: number;
+  limit: number;
+}
+
 /** A partial user record for upserts, addressed by (channelId, guid). */
 export type ProvisionedUserPatch = Partial<ProvisionedUser> & { channelId: string; guid: string };
 
@@ -159,6 +170,10 @@ export interface StateStore {
   /** Discards a draft (e.g. once it has been promoted with putChannel). */
   deleteChannelDraft(id: string): Promise<void>;
   deleteChannel(id: string): Promise<void>;
+  deleteDatastore(id: string): Promise<void>;
+  deleteConnection(id: string): Promise<void>;
+  /** Runs `fn` with a store whose writes are one transaction (all or nothing). */
+  transaction<T>(fn: (store: StateStore) => Promise<T>): Promise<T>;
 
   // tokens ----------------------------------------------------------------------------------
   saveOAuthToken(connectionId: string, token: StoredOAuthToken): Promise<void>;
@@ -229,6 +244,8 @@ export interface StateStore {
    */
   purgeHistory(before: Date): Promise<{ cycles: number; planItems: number; audit: number }>;
   listAudit(channelId: string, options: { guid?: string; cycleId?: number; limit: number }): Promise<AuditEntry[]>;
+  /** Channel-wide audit, newest first, filtered, paged by an opaque cursor (`nextCursor`). */
+  queryAudit(channelId: string, query: AuditQuery): Promise<{ entries: Array<AuditEntry & { id: number }>; nextCursor?: string }>;
 
   close(): Promise<void>;
 }

@@ -25,6 +25,13 @@ export const ConnectionConfig = z
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
     name: z.string().optional(),
     template: z.literal('concur').default('concur'),
+    /** `false` pauses every channel on it (absent: active). */
+    active: z.boolean().optional(),
+    /** General Info from the SAML metadata import (PingFederate's Partner's Entity ID and Base URL). */
+    entityId: z.string().max(1024).optional(),
+    partnerBaseUrl: z.string().url().optional(),
+    /** Connection type: Outbound provisions (outbound provisioning on) and does no Browser SSO. */
+    connectionType: z.object({ outboundProvisioning: z.boolean(), browserSso: z.boolean() }).strict().optional(),
     /** API base URL (the token's geolocation when OAuth2 is used), e.g. https://us2.api.concursolutions.com */
     baseUrl: z.string().url(),
     /** Allows an `http:` baseUrl on a loopback host (simulators only): the token would travel in clear. */

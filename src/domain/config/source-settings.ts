@@ -22,7 +22,7 @@ export const LdapSourceSettings = z
     membership: z.enum(['auto', 'memberOf', 'memberList']).default('auto'),
     accountStatus: z
       .discriminatedUnion('algorithm', [
-        z.object({ algorithm: z.literal('none') }),
+        z.object({ algorithm: z.literal('none') }).strict(),
         /**
          * PingFederate's flag algorithm: `attribute` compared (case-insensitively) with the Flag
          * Comparison Value; Flag Comparison Status says whether a match means enabled or disabled.
@@ -45,7 +45,7 @@ export const LdapSourceSettings = z
             }
           }),
         /** AD userAccountControl bitmap: bit 0x2 (ACCOUNTDISABLE). */
-        z.object({ algorithm: z.literal('active-directory'), attribute: z.string().default('userAccountControl') }),
+        z.object({ algorithm: z.literal('active-directory'), attribute: z.string().default('userAccountControl') }).strict(),
       ])
       .default({ algorithm: 'none' }),
     /** Status used when the status attribute is absent. */
@@ -112,7 +112,7 @@ export type SourceLocation = z.infer<typeof SourceLocation>;
 export const Exclusion = z
   .object({
     dns: z.array(z.string()).default([]),
-    attribute: z.object({ name: z.string(), values: z.array(z.string()).min(1) }).optional(),
+    attribute: z.object({ name: z.string(), values: z.array(z.string()).min(1) }).strict().optional(),
     /** LDAP filter (LDAP channels) matched against entries to exclude. */
     filter: z.string().optional(),
   })

@@ -66,21 +66,21 @@ const expectProblem = (res: { status: number; type: string; body: Record<string,
 
 describe('API keys', () => {
   it('refuses every non-public route without a key, or with a wrong, malformed or revoked key (401 problem+json)', async () => {
-    for (const [method, url] of [['GET', '/channels'], ['GET', '/config'], ['GET', '/openapi.json'], ['POST', `/channels/${CH}/pause`], ['GET', '/no-such-route']]) {
+    for (const [method, url] of [['GET', '/api/v1/channels'], ['GET', '/api/v1/config'], ['GET', '/api/v1/openapi.json'], ['POST', `/api/v1/channels/${CH}/pause`], ['GET', '/api/v1/no-such-route']]) {
       const res = await call(method, url);
       expectProblem(res, 401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
     }
     const wrongSecret = keys.read.slice(0, -4) + (keys.read.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-    expectProblem(await call('GET', '/channels', bearer(wrongSecret)), 401);
-    expectProblem(await call('GET', '/channels', bearer('not-a-key')), 401);
-    expectProblem(await call('GET', '/channels', { authorization: `Basic ${keys.admin}` }), 401);
+    expectProblem(await call('GET', '/api/v1/channels', bearer(wrongSecret)), 401);
+    expectProblem(await call('GET', '/api/v1/channels', bearer('not-a-key')), 401);
+    expectProblem(await call('GET', '/api/v1/channels', { authorization: `Basic ${keys.admin}` }), 401);
 
     const store = new ApiKeyStore(h.store.db);
     const { key, token } = await store.create('admin', 'to revoke');
-    expect((await call('GET', '/channels', bearer(token))).status).toBe(200);
+    expect((await call('GET', '/api/v1/channels', bearer(token))).status).toBe(200);
     expect(await store.revoke(key.id)).toBe(true);
-    expectProblem(await call('GET', '/channels', bearer(token)), 401);
+    expectProblem(await call('GET', '/api/v1/channels', bearer(token)), 401);
   });
 
   it('answers the public probe without a key', async () => {
@@ -103,18 +103,18 @@ describe('API keys', () => {
 describe('roles', () => {
   it('a read-only key reads but may neither operate nor configure (403 problem+json)', async () => {
     const read = bearer(keys.read);
-    expect((await call('GET', '/channels', read)).status).toBe(200);
-    expect((await call('GET', `/channels/${CH}/cycles`, read)).status).toBe(200);
-    expectProblem(await call('POST', `/channels/${CH}/pause`, read), 403);
-    expectProblem(await call('POST', `/channels/${CH}/sync`, read, {}), 403);
-    expectProblem(await call('PUT', '/config', read, {}), 403);
+    expect((await call('GET', '/api/v1/channels', read)).status).toBe(200);
+    expect((await call('GET', `/api/v1/channels/${CH}/cycles`, read)).status).toBe(200);
+    expectProblem(await call('POST', `/api/v1/channels/${CH}/pause`, read), 403);
+    expectProblem(await call('POST', `/api/v1/channels/${CH}/sync`, read, {}), 403);
+    expectProblem(await call('PUT', '/api/v1/config', read, {}), 403);
     expectProblem(await call('POST', '/api/v1/codec/decode', read, {}), 403);
   });
 
   it('an operator key operates but may not change the configuration', async () => {
     const op = bearer(keys.operator);
-    expect((await call('POST', `/channels/${CH}/activate`, op)).status).toBe(200);
-    expectProblem(await call('PUT', '/config', op, { datastores: [], connections: [], channels: [] }), 403);
+    expect((await call('POST', `/api/v1/channels/${CH}/activate`, op)).status).toBe(200);
+    expectProblem(await call('PUT', '/api/v1/config', op, { datastores: [], connections: [], channels: [] }), 403);
   });
 
   it('a route that declares no role needs admin', async () => {
@@ -146,6 +146,21 @@ describe('Host check (DNS rebinding)', () => {
 });
 
 describe('configuration that would leak a secret', () => {
+  it('keeps stored secrets when a configuration read back is applied, and refuses "set" where nothing is stored', async () => {
+    const admin = bearer(keys.admin);
+    const stored = async () => ((await h.store.getConnection(`${CH}-concur`))!.auth as { accessToken: string }).accessToken;
+    const vaultRef = await stored();
+    const config = (await call('GET', '/api/v1/config', admin)).body as { connections: Array<Record<string, unknown>>; datastores: unknown[]; channels: unknown[] };
+    expect(JSON.stringify(config)).not.toContain(vaultRef);
+    expect((await call('PUT', '/api/v1/config', admin, config)).status).toBe(200);
+    expect(await stored()).toBe(vaultRef);
+    const own = config.connections.find((c) => c.id === `${CH}-concur`)!;
+    const res = await call('PUT', '/api/v1/config', admin, { ...config, connections: [...config.connections, { ...own, id: 'newcomer' }] });
+    expect(res.status).toBe(400);
+    expect(res.body.issues).toEqual([{ pointer: `/body/connections/${config.connections.length}/auth/accessToken`, message: expect.stringMatching(/none is stored/) }]);
+    expect(await h.store.getConnection('newcomer')).toBeUndefined();
+  });
+
   it.each([
     ['an env: variable without the secret prefix', { auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'env:HOME' } }, 'connections[1].auth.accessToken'],
     ['a file: outside the secrets directory', { auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'file:/etc/passwd' } }, 'connections[1].auth.accessToken'],
@@ -154,15 +169,19 @@ describe('configuration that would leak a secret', () => {
     ['an https-less baseUrl without allowInsecureHttp', { baseUrl: 'http://127.0.0.1:9', allowInsecureHttp: false }, 'connections[1].baseUrl'],
   ])('refuses %s, naming the field, and writes nothing', async (_what, change, path) => {
     const admin = bearer(keys.admin);
-    const before = (await call('GET', '/config', admin)).text;
+    const before = (await call('GET', '/api/v1/config', admin)).text;
     const config = JSON.parse(before) as { connections: Array<Record<string, unknown>>; datastores: unknown[]; channels: unknown[] };
     const own = config.connections.find((c) => c.id === `${CH}-concur`)!;
-    const stolen = { ...own, id: 'attacker', baseUrl: 'https://attacker.example', auth: { ...(own.auth as object) } };
+    // The API shows vaulted secrets as "set"; an attacker who learnt a vault id names it.
+    const ownVaultRef = ((await h.store.getConnection(`${CH}-concur`))!.auth as { accessToken: string }).accessToken;
+    const stolen = { ...own, id: 'attacker', baseUrl: 'https://attacker.example', auth: { ...(own.auth as object), accessToken: ownVaultRef } };
     const edited = typeof change === 'string' ? stolen : { ...own, id: 'attacker', ...change };
-    const res = await call('PUT', '/config', admin, { ...config, connections: [...config.connections, edited] });
+    const res = await call('PUT', '/api/v1/config', admin, { ...config, connections: [...config.connections, edited] });
     expect(res.status).toBe(400);
-    expect(res.body.issues).toEqual([{ path, message: expect.any(String) }]);
-    expect((await call('GET', '/config', admin)).text).toBe(before);
+    // The API names the field as a JSON pointer into the request body.
+    const pointer = `/body/${path.replace(/\[(\d+)\]/g, '.$1').replace(/\./g, '/')}`;
+    expect(res.body.issues).toEqual([{ pointer, message: expect.any(String) }]);
+    expect((await call('GET', '/api/v1/config', admin)).text).toBe(before);
   });
 });
 
@@ -170,13 +189,13 @@ describe('admin writes are audited', () => {
   it('records the key id, the object and the time of each write', async () => {
     const before = Date.now();
     const adminId = keys.admin.split('_')[1];
-    const config = (await call('GET', '/config', bearer(keys.admin))).body;
-    expect((await call('PUT', '/config', bearer(keys.admin), config)).status).toBe(200);
-    expect((await call('POST', `/channels/${CH}/pause`, bearer(keys.operator))).status).toBe(202);
+    const config = (await call('GET', '/api/v1/config', bearer(keys.admin))).body;
+    expect((await call('PUT', '/api/v1/config', bearer(keys.admin), config)).status).toBe(200);
+    expect((await call('POST', `/api/v1/channels/${CH}/pause`, bearer(keys.operator))).status).toBe(202);
     const log = await new AdminAuditLog(h.store.db).list({ limit: 10 });
-    expect(log.find((e) => e.object === 'config')).toMatchObject({ keyId: adminId, role: 'admin', method: 'PUT', route: '/config', status: 200 });
+    expect(log.find((e) => e.object === 'config')).toMatchObject({ keyId: adminId, role: 'admin', method: 'PUT', route: '/api/v1/config', status: 200 });
     const pause = log.find((e) => e.object === `channel:${CH}`)!;
-    expect(pause).toMatchObject({ keyId: keys.operator.split('_')[1], method: 'POST', route: '/channels/:id/pause', status: 202 });
+    expect(pause).toMatchObject({ keyId: keys.operator.split('_')[1], method: 'POST', route: '/api/v1/channels/:id/pause', status: 202 });
     expect(pause.at.getTime()).toBeGreaterThanOrEqual(before - 1000);
     // A refused write is not executed and not recorded as done by anyone.
     expect(log.some((e) => e.keyId === keys.read.split('_')[1])).toBe(false);
@@ -187,7 +206,7 @@ describe('codec endpoint', () => {
   const temporal = (...args: string[]) => run('temporal', [...args, '--address', h.temporal.address, '--namespace', 'default'], { timeout: 60_000 });
 
   beforeAll(async () => {
-    await eventually('the channel workflow running', async () => (await call('GET', `/channels/${CH}/status`, bearer(keys.read))).status === 200, 60_000);
+    await eventually('the channel workflow running', async () => (await call('GET', `/api/v1/channels/${CH}/status`, bearer(keys.read))).status === 200, 60_000);
   }, 90_000);
 
   it('the official CLI shows and queries with --codec-endpoint and --codec-auth', async () => {

@@ -1,0 +1,238 @@
+/** datastores, connections and channels: list, get, create, replace, delete, with ETag/If-Match. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ChannelConfig } from '../domain/config/channel-config';
+import { ConnectionConfig, connectionUrlProblem } from '../domain/config/connection-config';
+import { DatastoreConfig } from '../domain/config/datastore-config';
+import { connectionSecretFields, datastoreSecretFields } from '../store/config-secret-fields';
+import type { StateStore } from '../store/state-store';
+import { ApiConflictError, ApiNotFoundError, ApiPreconditionError, ApiRequestError, zodIssues } from './api-errors';
+import { AnyArray, AnyObject, DraftQuery, IdParam, ProblemResponse } from './api-schemas';
+import { etagOf, keepSetSecrets, publicConnection, publicDatastore } from './resource-views';
+import { missingByStep } from './draft-steps';
+import { fromConcurTemplate } from '../domain/config/concur-template';
+import { parseSamlMetadata } from './saml-metadata';
+
+type Kind = 'datastores' | 'connections' | 'channels';
+
+interface ResourceOps<T extends { id: string }> {
+  kind: Kind;
+  schema: z.ZodType<T>;
+  list(): Promise<T[]>;
+  get(id: string): Promise<T | undefined>;
+  /** Stores a validated object; `previous` is the stored one being replaced, if any. */
+  put(value: T, previous: T | undefined): Promise<void>;
+  remove(id: string): Promise<void>;
+  view(value: T): unknown;
+  /** Why the object may not be deleted now (referenced, active), or undefined. */
+  deleteBlocker(id: string, value: T): Promise<string | undefined>;
+  /** Fills a create request's defaults (the Concur template). */
+  prepare?(body: Record<string, unknown>): Record<string, unknown>;
+}
+
+/** Serialises config writes in this process so an If-Match check and its write are one step. */
+class WriteLock {
+  private tail: Promise<unknown> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(fn, fn);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+}
+
+const errors = { 400: ProblemResponse, 404: ProblemResponse, 409: ProblemResponse, 412: ProblemResponse, 413: ProblemResponse, 415: ProblemResponse };
+
+function validate<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new ApiRequestError(zodIssues('/body', parsed.error.issues as never));
+  return parsed.data;
+}
+
+function checkIfMatch(req: FastifyRequest, current: unknown | undefined): void {
+  const header = req.headers['if-match'];
+  if (header === undefined) return;
+  const tags = String(header).split(',').map((t) => t.trim().replace(/^W\//, ''));
+  if (tags.includes('*') ? current !== undefined : current !== undefined && tags.includes(etagOf(current))) return;
+  throw new ApiPreconditionError('the object changed since you read it (If-Match does not match its ETag); read it again');
+}
+
+/** Fields sent as "set" although no secret is stored for them. */
+export function refuseUnsetSecrets(fields: string[], pointerBase = '/body'): void {
+  if (fields.length) throw new ApiRequestError(fields.map((f) => ({ pointer: `${pointerBase}/${f.replace(/\./g, '/')}`, message: '"set" keeps a stored secret, but none is stored here: give the secret or a reference' })));
+}
+
+export function registerResourceRoutes(app: FastifyInstance, store: StateStore, hooks: { onConnectionInactive(id: string): Promise<void>; checkSecrets(config: { datastores: DatastoreConfig[]; connections: ConnectionConfig[] }): Promise<void> }): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const lock = new WriteLock();
+
+  const datastores: ResourceOps<DatastoreConfig> = {
+    kind: 'datastores',
+    schema: DatastoreConfig,
+    list: () => store.listDatastores(),
+    get: (id) => store.getDatastore(id),
+    put: async (value, previous) => {
+      await hooks.checkSecrets({ datastores: [value], connections: [] });
+      refuseUnsetSecrets(keepSetSecrets(datastoreSecretFields(value), previous ? datastoreSecretFields(previous) : undefined));
+      await store.putDatastore(value);
+    },
+    remove: (id) => store.deleteDatastore(id),
+    view: publicDatastore,
+    deleteBlocker: async (id) => {
+      const users = (await store.listChannels()).filter((c) => c.config.datastoreId === id).map((c) => c.config.id);
+      return users.length ? `datastore ${id} is used by channel(s) ${users.join(', ')}` : undefined;
+    },
+  };
+  const connections: ResourceOps<ConnectionConfig> = {
+    kind: 'connections',
+    schema: ConnectionConfig,
+    list: () => store.listConnections(),
+    get: (id) => store.getConnection(id),
+    put: async (value, previous) => {
+      const urlProblem = connectionUrlProblem(value);
+      if (urlProblem) throw new ApiRequestError([{ pointer: '/body/baseUrl', message: urlProblem }]);
+      await hooks.checkSecrets({ datastores: [], connections: [value] });
+      refuseUnsetSecrets(keepSetSecrets(connectionSecretFields(value), previous ? connectionSecretFields(previous) : undefined));
+      await store.putConnection(value);
+      if (previous && previous.active !== false && value.active === false) await hooks.onConnectionInactive(value.id);
+    },
+    remove: (id) => store.deleteConnection(id),
+    view: publicConnection,
+    prepare: fromConcurTemplate,
+    deleteBlocker: async (id) => {
+      const users = (await store.listChannels()).filter((c) => c.config.connectionId === id).map((c) => c.config.id);
+      return users.length ? `connection ${id} is used by channel(s) ${users.join(', ')}` : undefined;
+    },
+  };
+  const channels: ResourceOps<ChannelConfig> = {
+    kind: 'channels',
+    schema: ChannelConfig,
+    list: async () => (await store.listChannels()).map((c) => c.config),
+    get: async (id) => (await store.getChannel(id))?.config,
+    put: async (value, previous) => {
+      const issues: Array<{ pointer: string; message: string }> = [];
+      if (!(await store.getDatastore(value.datastoreId))) issues.push({ pointer: '/body/datastoreId', message: `no datastore with id "${value.datastoreId}"` });
+      if (!(await store.getConnection(value.connectionId))) issues.push({ pointer: '/body/connectionId', message: `no connection with id "${value.connectionId}"` });
+      if (issues.length) throw new ApiRequestError(issues);
+      // `active` changes only through activate/deactivate, which run the checks.
+      await store.putChannel({ ...value, active: previous?.active ?? false });
+      await store.deleteChannelDraft(value.id);
+    },
+    remove: async (id) => {
+      await store.deleteChannel(id);
+    },
+    view: (c) => c,
+    deleteBlocker: async (id, value) => (value.active ? `channel ${id} is active; deactivate it first` : undefined),
+  };
+
+  for (const ops of [datastores, connections, channels] as Array<ResourceOps<{ id: string }>>) {
+    const base = `/${ops.kind}`;
+    const one = async (id: string) => {
+      const found = await ops.get(id);
+      if (!found) throw new ApiNotFoundError(`no ${ops.kind.slice(0, -1)} with id "${id}"`);
+      return found;
+    };
+    const answer = (reply: FastifyReply, value: { id: string }, code = 200) => reply.code(code).header('etag', etagOf(value)).send(ops.view(value));
+    const saveDraft = async (id: string, body: unknown, reply: FastifyReply) => {
+      if (ops.kind !== 'channels') throw new ApiRequestError([{ pointer: '/query/draft', message: 'drafts are kept for channels (the wizard); save datastores and connections whole' }]);
+      await store.putChannelDraft(id, body);
+      return reply.code(200).send({ id, draft: true, missing: missingByStep(body) });
+    };
+    const bodyId = (body: unknown) => (typeof body === 'object' && body && typeof (body as { id?: unknown }).id === 'string' ? (body as { id: string }).id : undefined);
+
+    api.get(base, { config: { role: 'read' }, schema: { summary: `List ${ops.kind}`, tags: [ops.kind], response: { 200: AnyArray } } }, async () => (await ops.list()).map((v) => ops.view(v)));
+    api.get(`${base}/:id`, { config: { role: 'read' }, schema: { summary: `One ${ops.kind.slice(0, -1)} (secrets shown as "set" or a reference)`, tags: [ops.kind], params: IdParam, response: { 200: AnyObject, ...errors } } }, async (req, reply) =>
+      answer(reply, await one(req.params.id)),
+    );
+    api.post(
+      base,
+      { config: { role: 'admin' }, schema: { summary: `Create a ${ops.kind.slice(0, -1)}${ops.kind === 'channels' ? ' (or save a draft with ?draft=true)' : ''}`, tags: [ops.kind], querystring: DraftQuery, body: AnyObject, response: { 200: AnyObject, 201: AnyObject, ...errors } } },
+      async (req, reply) =>
+        lock.run(async () => {
+          if (req.query.draft === 'true') {
+            const id = bodyId(req.body);
+            if (!id || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(id)) throw new ApiRequestError([{ pointer: '/body/id', message: 'a draft needs a valid id' }]);
+            if (await ops.get(id)) throw new ApiConflictError(`channel ${id} exists; save the draft with PUT ${base}/${id}?draft=true`);
+            return saveDraft(id, req.body, reply);
+          }
+          const value = validate(ops.schema, ops.prepare ? ops.prepare(req.body as Record<string, unknown>) : req.body);
+          if (await ops.get(value.id)) throw new ApiConflictError(`a ${ops.kind.slice(0, -1)} with id "${value.id}" exists; replace it with PUT`, [{ pointer: '/body/id', message: 'already exists' }]);
+          await ops.put(value, undefined);
+          reply.header('location', `/api/v1${base}/${value.id}`);
+          return answer(reply, (await ops.get(value.id))!, 201);
+        }),
+    );
+    api.put(
+      `${base}/:id`,
+      { config: { role: 'admin' }, schema: { summary: `Replace a ${ops.kind.slice(0, -1)} (If-Match: its ETag)`, tags: [ops.kind], params: IdParam, querystring: DraftQuery, body: AnyObject, response: { 200: AnyObject, 201: AnyObject, ...errors } } },
+      async (req, reply) =>
+        lock.run(async () => {
+          const { id } = req.params;
+          if (bodyId(req.body) !== undefined && bodyId(req.body) !== id) throw new ApiRequestError([{ pointer: '/body/id', message: `must be "${id}" (the id in the URL)` }]);
+          const body = { ...(req.body as object), id };
+          if (req.query.draft === 'true') return saveDraft(id, body, reply);
+          const previous = await ops.get(id);
+          checkIfMatch(req, previous);
+          const value = validate(ops.schema, body);
+          await ops.put(value, previous);
+          return answer(reply, (await ops.get(id))!, previous ? 200 : 201);
+        }),
+    );
+    api.delete(
+      `${base}/:id`,
+      { config: { role: 'admin' }, schema: { summary: `Delete a ${ops.kind.slice(0, -1)} (refused while referenced or active)`, tags: [ops.kind], params: IdParam, response: { 204: z.null().describe('Deleted'), ...errors } } },
+      async (req, reply) =>
+        lock.run(async () => {
+          const current = await one(req.params.id);
+          checkIfMatch(req, current);
+          const blocker = await ops.deleteBlocker(req.params.id, current);
+          if (blocker) throw new ApiConflictError(blocker);
+          await ops.remove(req.params.id);
+          return reply.code(204).send(null);
+        }),
+    );
+  }
+
+  // SAML metadata arrives as XML; only this route parses it (at most 256 KiB).
+  app.addContentTypeParser(['application/xml', 'text/xml', 'application/samlmetadata+xml'], { parseAs: 'string', bodyLimit: 256 * 1024 }, (_req, body, done) => done(null, body));
+  api.post(
+    '/connections/:id/metadata',
+    {
+      config: { role: 'admin' },
+      schema: {
+        summary: 'Import SAML metadata (e.g. the Concur template\'s saml-metadata.xml): fills General Info and the connection type; DTDs refused',
+        tags: ['connections'],
+        params: IdParam,
+        body: z.string().max(256 * 1024),
+        response: { 200: AnyObject, ...errors },
+      },
+    },
+    async (req, reply) =>
+      lock.run(async () => {
+        const current = await store.getConnection(req.params.id);
+        if (!current) throw new ApiNotFoundError(`no connection with id "${req.params.id}"`);
+        checkIfMatch(req, current);
+        const meta = parseSamlMetadata(req.body);
+        const next = ConnectionConfig.parse({
+          ...current,
+          entityId: meta.entityId,
+          name: meta.name ?? current.name,
+          partnerBaseUrl: meta.partnerBaseUrl ?? current.partnerBaseUrl,
+          connectionType: { outboundProvisioning: true, browserSso: false },
+        });
+        await store.putConnection(next);
+        const stored = (await store.getConnection(next.id))!;
+        return reply.header('etag', etagOf(stored)).send(publicConnection(stored));
+      }),
+  );
+
+  api.get(
+    '/channels/:id/draft',
+    { config: { role: 'read' }, schema: { summary: "A channel's saved draft and what is missing, per wizard step", tags: ['channels'], params: IdParam, response: { 200: AnyObject, ...errors } } },
+    async (req) => {
+      const draft = await store.getChannelDraft(req.params.id);
+      if (draft === undefined) throw new ApiNotFoundError(`channel ${req.params.id} has no draft`);
+      return { id: req.params.id, draft, missing: missingByStep(draft) };
+    },
+  );
+}
