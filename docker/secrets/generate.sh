@@ -11,7 +11,8 @@ keep state_pg_url.txt "postgres://outbound:$(cat outbound_db_password.txt)@postg
 keep payload_key.txt "$(rand 32)"
 keep vault_key.txt "$(rand 32)"
 keep codec_token.txt "$(rand 24)"
-keep bootstrap_admin_key.txt "$(rand 32)"
+# An API key as `outbound keys create` makes them: obk_<16 hex>_<43 base64url>; the API adopts it.
+keep bootstrap_admin_key.txt "obk_$(head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n')_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
 keep ldap_bind_password.txt "${OUTBOUND_LDAP_BIND_PASSWORD:-outbound-demo}"
 keep concur_access_token.txt "${CONCUR_ACCESS_TOKEN:-outbound-demo-token}"
 chmod 600 ./*.txt

@@ -6,6 +6,7 @@ import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
 import { join } from 'node:path';
 import { createRuntimeDeps, openStore } from '../worker/runtime';
 import { apiAuthOnDatabase } from './auth/api-auth';
+import { ApiKeyStore } from './auth/api-key-store';
 import { allowedHostsFromEnv } from './auth/request-host';
 import { buildApi } from './server';
 
@@ -16,6 +17,9 @@ async function main() {
   const codec = new EncryptionCodec(loadPayloadKey(join(settings.dataDir, 'payload.key')));
   const client = new Client({ connection, namespace: settings.namespace, dataConverter: { payloadCodecs: [codec] } });
   const store = await openStore(settings);
+  // A deployment's first admin key (compose / Kubernetes secret), adopted once; never logged.
+  const bootstrapKey = process.env.OUTBOUND_BOOTSTRAP_ADMIN_KEY;
+  if (bootstrapKey) await new ApiKeyStore(store.db).adopt(bootstrapKey, 'admin', 'bootstrap');
   const app = buildApi({
     client,
     store,

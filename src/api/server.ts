@@ -61,7 +61,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     // Fastify logs method, url and status only: bodies (config with secrets, user data) never.
     logger: deps.logger ?? false,
     bodyLimit: 1024 * 1024,
-    maxParamLength: 1000,
+    routerOptions: { maxParamLength: 1000 },
     // Router-level errors (an over-long or undecodable path) are problem+json like the rest.
     frameworkErrors: (err, _req, reply) => {
       void sendProblem(reply, 400, 'invalid-request', err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'a path segment is too long' : 'the URL is malformed');

@@ -55,6 +55,19 @@ export class ApiKeyStore {
     return { key: { id, name: trimmed, role, createdAt }, token: `${PREFIX}${id}_${secret}` };
   }
 
+  /**
+   * Adopts a key generated elsewhere (a deployment's bootstrap admin key, from a compose or
+   * Kubernetes secret): stores its hash once under its own id; a key already known is kept as is.
+   */
+  async adopt(token: string, role: ApiRole, name: string): Promise<{ id: string; created: boolean }> {
+    const match = TOKEN.exec(token.trim());
+    if (!match) throw new ApiKeyError('a key must look like obk_<16 hex digits>_<43 base64url characters> (outbound keys create makes one)');
+    const [, id, secret] = match;
+    if (await this.db('api_keys').where({ id }).first('id')) return { id, created: false };
+    await this.db('api_keys').insert({ id, name, role, hash: await hashKeySecret(secret), created_at: new Date() });
+    return { id, created: true };
+  }
+
   async list(): Promise<ApiKeyInfo[]> {
     const rows = (await this.db('api_keys').select('id', 'name', 'role', 'created_at', 'last_used_at', 'revoked_at').orderBy('created_at')) as KeyRow[];
     return rows.map(fromRow);

@@ -42,3 +42,11 @@ it('refuses an unknown role or a missing name as a usage error', async () => {
   expect((await cli('keys', 'create', '--role', 'root', '--name', 'x')).code).toBe(2);
   expect((await cli('keys', 'create', '--role', 'read')).code).toBe(2);
 });
+
+it('adopts a deployment\'s bootstrap key once, and refuses one that is not a key', async () => {
+  const token = `obk_${'0123456789abcdef'}_${'B'.repeat(43)}`;
+  expect(await withKeyStore(env, (k) => k.adopt(token, 'admin', 'bootstrap'))).toEqual({ id: '0123456789abcdef', created: true });
+  expect(await withKeyStore(env, (k) => k.adopt(token, 'admin', 'bootstrap'))).toEqual({ id: '0123456789abcdef', created: false });
+  expect(await withKeyStore(env, (k) => k.verify(token))).toEqual({ keyId: '0123456789abcdef', role: 'admin' });
+  await expect(withKeyStore(env, (k) => k.adopt('not-a-key', 'admin', 'bootstrap'))).rejects.toThrow(/must look like obk_/);
+});
