@@ -1,18 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { projectRoot, ServiceStartError } from './service';
+import { join } from 'node:path';
+import { findGo, projectRoot, ServiceStartError } from './service';
 
 /** Helm, built from its Go module like the Temporal CLI (a version the Go module proxy serves). */
 export const HELM_MODULE = 'helm.sh/helm/v3/cmd/helm@v3.22.0';
 const toolsBin = join(projectRoot, 'tools', 'bin');
-
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
 
 /** $OUTBOUND_HELM, else tools/bin/helm, else `go install` into tools/bin (a few minutes, once). */
 export function ensureHelm(log: (line: string) => void = console.log): string {
@@ -23,7 +16,7 @@ export function ensureHelm(log: (line: string) => void = console.log): string {
   }
   const cached = join(toolsBin, 'helm');
   if (existsSync(cached)) return cached;
-  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = findGo();
   if (!go) throw new ServiceStartError('helm', `Go is not available to build Helm: install Go, or set OUTBOUND_HELM=/path/to/helm (go install ${HELM_MODULE})`);
   mkdirSync(toolsBin, { recursive: true });
   log(`[helm] building Helm (go install ${HELM_MODULE}); first time only, a few minutes...`);

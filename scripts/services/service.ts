@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer, connect } from 'node:net';
-import { mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 /** A server process started by the project for the demo or the tests. */
 export interface RunningService {
@@ -145,4 +145,18 @@ export function installDebianPackages(service: string, packages: string[], what:
   const update = spawnSync('apt-get', ['update', '-q'], { stdio: 'inherit', env });
   const install = update.status === 0 ? spawnSync('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { stdio: 'inherit', env }) : update;
   if (install.status !== 0) throw new ServiceStartError(service, `"apt-get install -y ${list}" failed (exit ${install.status}); install ${what} yourself (${alternative})`);
+}
+
+/** A program on PATH, by name, or undefined. */
+export function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The Go toolchain, which builds the Temporal CLI and Helm from their modules. */
+export function findGo(): string | undefined {
+  return onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
 }

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join, delimiter } from 'node:path';
+import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import {
   assertPortFree,
+  findGo,
+  onPath,
   dataRoot,
   projectRoot,
   ServiceStartError,
@@ -20,14 +22,6 @@ import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
 const toolsBin = join(projectRoot, 'tools', 'bin');
 
-function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
 /**
  * Finds the Temporal CLI: $TEMPORAL_CLI, `temporal` on PATH, the project's cached copy in
  * tools/bin, else builds the official CLI with `go install` into tools/bin (a few minutes, once).
@@ -40,7 +34,7 @@ export function ensureTemporalCli(log: (line: string) => void = console.log): st
   }
   const found = onPath('temporal') ?? (existsSync(join(toolsBin, 'temporal')) ? join(toolsBin, 'temporal') : undefined);
   if (found) return found;
-  const go = onPath('go') ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = findGo();
   if (!go) {
     throw new ServiceStartError(
       'temporal',
