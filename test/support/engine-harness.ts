@@ -21,6 +21,25 @@ import { ensureTemporal, type TestTemporal } from './temporal';
 
 export const DEMO_TOKEN = 'outbound-demo-token';
 
+/** The identity mapping every engine test channel gets unless it passes its own. */
+export const IDENTITY_MAPPING = {
+  userName: { source: 'mail', case: 'lower' },
+  'name.givenName': { source: 'givenName' },
+  'name.familyName': { source: 'sn' },
+  'emails.work': { source: 'mail' },
+  employeeNumber: { source: 'employeeNumber' },
+};
+export const DEFAULT_MAPPING = { ...IDENTITY_MAPPING, title: { source: 'title', clearWhenEmpty: true } };
+/** Spend fields (through UPS) with literal values the simulator accepts. */
+export const SPEND_MAPPING = {
+  ...IDENTITY_MAPPING,
+  'spend.reimbursementCurrency': { literal: 'EUR' },
+  'spend.country': { literal: 'DE' },
+  'spend.locale': { literal: 'de-DE' },
+  'spend.cashAdvanceAccountCode': { literal: 'CA-100' },
+  'spend.ledgerCode': { literal: 'SAP-DE' },
+};
+
 /** The engine on real Temporal, a real SQLite state store and a real Concur simulator. */
 export class EngineHarness {
   readonly taskQueue = `engine-test-${randomUUID()}`;
@@ -86,14 +105,7 @@ export class EngineHarness {
             maxThreads: 4,
             source: { kind: 'ldap', accountStatus: { algorithm: 'none' } },
             exclusion: { dns: ['uid=concur-admin,ou=people,dc=example,dc=com'] },
-            mapping: {
-              userName: { source: 'mail', case: 'lower' },
-              'name.givenName': { source: 'givenName' },
-              'name.familyName': { source: 'sn' },
-              'emails.work': { source: 'mail' },
-              employeeNumber: { source: 'employeeNumber' },
-              title: { source: 'title', clearWhenEmpty: true },
-            },
+            mapping: DEFAULT_MAPPING,
             ...channel,
           },
         ],

@@ -3,21 +3,14 @@
  * reconcile that re-maps everyone and sends only what differs; real Temporal, state store and
  * Concur simulator.
  */
-import { EngineHarness, eventually } from '../../support/engine-harness';
+import { DEFAULT_MAPPING, EngineHarness, eventually } from '../../support/engine-harness';
 import { person } from '../../support/memory-source';
 
 const h = new EngineHarness();
 const CH = `cfg-${Date.now().toString(36)}`;
 type SimUser = { userName: string; nickName?: string };
 const simUsers = () => h.simulator.users() as unknown as SimUser[];
-const mapping = {
-  userName: { source: 'mail', case: 'lower' },
-  'name.givenName': { source: 'givenName' },
-  'name.familyName': { source: 'sn' },
-  'emails.work': { source: 'mail' },
-  employeeNumber: { source: 'employeeNumber' },
-  title: { source: 'title', clearWhenEmpty: true },
-};
+const mapping = DEFAULT_MAPPING;
 
 beforeAll(async () => {
   await h.start();

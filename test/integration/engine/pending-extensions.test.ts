@@ -4,7 +4,7 @@
  * sends them again instead of calling them unchanged.
  */
 import { channelWorkflowId } from '../../../src/workflows/workflow-ids';
-import { EngineHarness, eventually } from '../../support/engine-harness';
+import { EngineHarness, eventually, SPEND_MAPPING } from '../../support/engine-harness';
 import { person } from '../../support/memory-source';
 
 const h = new EngineHarness();
@@ -14,20 +14,7 @@ beforeAll(async () => {
   // UPS that never completes a provision.
   await h.start({ simulator: { provisionDelayMs: 3_600_000, provisionPolls: 1_000_000 } });
   for (let i = 1; i <= 3; i++) h.directory.put(person(i));
-  await h.configure(CH, {
-    mapping: {
-      userName: { source: 'mail', case: 'lower' },
-      'name.givenName': { source: 'givenName' },
-      'name.familyName': { source: 'sn' },
-      'emails.work': { source: 'mail' },
-      employeeNumber: { source: 'employeeNumber' },
-      'spend.reimbursementCurrency': { literal: 'EUR' },
-      'spend.country': { literal: 'DE' },
-      'spend.locale': { literal: 'de-DE' },
-      'spend.cashAdvanceAccountCode': { literal: 'CA-100' },
-      'spend.ledgerCode': { literal: 'SAP-DE' },
-    },
-  });
+  await h.configure(CH, { mapping: SPEND_MAPPING });
 }, 120_000);
 afterAll(() => h.stop(), 60_000);
 

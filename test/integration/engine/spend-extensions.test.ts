@@ -2,7 +2,7 @@
  * Spend fields go through Concur's User Provisioning Service: submitted in bulk after the
  * identity writes, awaited by the cycle with durable timers, results recorded per user.
  */
-import { EngineHarness, eventually } from '../../support/engine-harness';
+import { EngineHarness, eventually, SPEND_MAPPING } from '../../support/engine-harness';
 import { person } from '../../support/memory-source';
 
 const SPEND = 'urn:ietf:params:scim:schemas:extension:spend:2.0:User';
@@ -13,19 +13,7 @@ beforeAll(async () => {
   await h.start({ simulator: { provisionDelayMs: 50 } });
   for (let i = 1; i <= 12; i++) h.directory.put(person(i));
   await h.configure(CH, {
-    mapping: {
-      userName: { source: 'mail', case: 'lower' },
-      'name.givenName': { source: 'givenName' },
-      'name.familyName': { source: 'sn' },
-      'emails.work': { source: 'mail' },
-      employeeNumber: { source: 'employeeNumber' },
-      'spend.reimbursementCurrency': { literal: 'EUR' },
-      'spend.country': { literal: 'DE' },
-      'spend.locale': { literal: 'de-DE' },
-      'spend.cashAdvanceAccountCode': { literal: 'CA-100' },
-      'spend.ledgerCode': { literal: 'SAP-DE' },
-      'spend.custom1': { source: 'title' },
-    },
+    mapping: { ...SPEND_MAPPING, 'spend.custom1': { source: 'title' } },
   });
 }, 120_000);
 afterAll(() => h.stop(), 60_000);
