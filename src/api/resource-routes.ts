@@ -57,6 +57,12 @@ function checkIfMatch(req: FastifyRequest, current: unknown | undefined): void {
   throw new ApiPreconditionError('the object changed since you read it (If-Match does not match its ETag); read it again');
 }
 
+/** Why a datastore or connection cannot be deleted: the channels that still use it. */
+async function usedByChannels(store: StateStore, kind: string, field: 'datastoreId' | 'connectionId', id: string): Promise<string | undefined> {
+  const users = (await store.listChannels()).filter((c) => c.config[field] === id).map((c) => c.config.id);
+  return users.length ? `${kind} ${id} is used by channel(s) ${users.join(', ')}` : undefined;
+}
+
 /** Fields sent as "set" although no secret is stored for them. */
 export function refuseUnsetSecrets(fields: string[], pointerBase = '/body'): void {
   if (fields.length) throw new ApiRequestError(fields.map((f) => ({ pointer: `${pointerBase}/${f.replace(/\./g, '/')}`, message: '"set" keeps a stored secret, but none is stored here: give the secret or a reference' })));
@@ -78,10 +84,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
     },
     remove: (id) => store.deleteDatastore(id),
     view: publicDatastore,
-    deleteBlocker: async (id) => {
-      const users = (await store.listChannels()).filter((c) => c.config.datastoreId === id).map((c) => c.config.id);
-      return users.length ? `datastore ${id} is used by channel(s) ${users.join(', ')}` : undefined;
-    },
+    deleteBlocker: (id) => usedByChannels(store, 'datastore', 'datastoreId', id),
   };
   const connections: ResourceOps<ConnectionConfig> = {
     kind: 'connections',
@@ -99,10 +102,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
     remove: (id) => store.deleteConnection(id),
     view: publicConnection,
     prepare: fromConcurTemplate,
-    deleteBlocker: async (id) => {
-      const users = (await store.listChannels()).filter((c) => c.config.connectionId === id).map((c) => c.config.id);
-      return users.length ? `connection ${id} is used by channel(s) ${users.join(', ')}` : undefined;
-    },
+    deleteBlocker: (id) => usedByChannels(store, 'connection', 'connectionId', id),
   };
   const channels: ResourceOps<ChannelConfig> = {
     kind: 'channels',
