@@ -68,8 +68,9 @@ it('shows error with a typed reason while slapd is down, and recovers by itself 
     return s.phase === 'error' && s.lastFailure ? s : undefined;
   }, 180_000);
   expect(failed.lastFailure).toMatchObject({ reason: 'source-unavailable', type: 'LdapDatastoreError', consecutiveFailures: 1 });
-  const attrs = (await h.client.workflow.getHandle(channelWorkflowId(CH)).describe()).typedSearchAttributes;
-  expect(attrs.get(OutboundChannelState)).toBe('error');
+  // The query answers from the workflow's state; the search attribute is committed with its task.
+  const stateAttribute = async () => (await h.client.workflow.getHandle(channelWorkflowId(CH)).describe()).typedSearchAttributes.get(OutboundChannelState);
+  await eventually('the error search attribute', async () => (await stateAttribute()) === 'error');
   // The failed cycle is recorded as failed, with its reason.
   const record = (await h.store.listCycles(CH, 50)).find((c) => c.cycleNo === failed.lastFailure!.cycleNo);
   expect(record).toMatchObject({ outcome: 'failed' });
