@@ -14,6 +14,14 @@ export default tseslint.config(
     },
   },
   {
+    // The arrow points down: activities, adapters, the store and the domain never import workflows
+    // (their shared message types live in src/domain/messages.ts).
+    files: ['src/activities/**/*.ts', 'src/store/**/*.ts', 'src/targets/**/*.ts', 'src/datastores/**/*.ts', 'src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/workflows', '**/workflows/**'], message: 'Lower layers do not import workflows; share types through src/domain.' }] }],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O libraries.
     files: ['src/workflows/**/*.ts'],
     rules: {

@@ -5,7 +5,7 @@
  */
 import { MAX_RETENTION_DAYS } from '../domain/config/duration-limits';
 import { log } from '@temporalio/activity';
-import type { ActivationCheck, OnDemandInput, OnDemandResult } from '../workflows/messages';
+import type { ActivationCheck, OnDemandInput, OnDemandResult } from '../domain/messages';
 import type { CycleMode, CycleOutcome } from '../store/state-store';
 import type { ActivityDeps, LoadedChannel } from './activity-deps';
 import { applyBatch } from './apply-batch';

@@ -5,6 +5,8 @@
 export const ErrorTypes = {
   ChannelNotFound: 'ChannelNotFound',
   ConfigError: 'ConfigError',
+  /** A workflow update whose input is malformed; rejected before it enters the history. */
+  InvalidRequest: 'InvalidRequest',
 } as const;
 
 /** Failures a retry cannot fix: the configuration must change first. */

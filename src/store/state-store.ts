@@ -2,6 +2,9 @@ import type { ChannelConfig } from '../domain/config/channel-config';
 import type { ConnectionConfig } from '../domain/config/connection-config';
 import type { DatastoreConfig } from '../domain/config/datastore-config';
 import type { DesiredConcurUser } from '../domain/concur-user';
+import type { CycleCounts, CycleMode, CycleOutcome } from '../domain/cycle';
+
+export type { CycleCounts, CycleMode, CycleOutcome } from '../domain/cycle';
 
 /**
  * The state store: configuration (with versions and drafts), encrypted secrets, and the
@@ -53,31 +56,6 @@ export interface PlanItem {
   concurId?: string;
   outcome?: 'succeeded' | 'failed' | 'retrying' | 'skipped';
   message?: string;
-}
-
-/** `target`: a full cycle that also reconciles with what Concur holds (recorded as full, reason target-reconcile). */
-export type CycleMode = 'full' | 'incremental' | 'target';
-export type CycleOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'rejected' | 'planned';
-
-export interface CycleCounts {
-  read: number;
-  excluded: number;
-  unchanged: number;
-  create: number;
-  update: number;
-  disable: number;
-  delete: number;
-  reactivate: number;
-  succeeded: number;
-  failed: number;
-  retrying: number;
-  invalid: number;
-  /** Writes not sent because the channel's provisioning option for them is off (userCreate, ...). */
-  heldBack?: number;
-  /** Target reconciliation: managed users re-created or repaired because Concur drifted. */
-  repair?: number;
-  /** Target reconciliation: Concur users no source entry manages (listed, never touched). */
-  orphans?: number;
 }
 
 export interface CycleRecord {

@@ -2,7 +2,7 @@
  * The channel's state and decisions, as a plain class (no Temporal calls), so the workflow reads
  * as a story and the rules can be unit-tested in milliseconds.
  */
-import type { CycleFailure } from './cycle-failure';
+import type { CycleFailure } from '../domain/messages';
 import type { ChannelCarriedState, ChannelPhase, ChannelStatus, CycleSummary, SyncRequest } from './messages';
 import type { CycleMode } from '../store/state-store';
 

@@ -14,7 +14,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { ApplicationFailure } from '@temporalio/common';
 import { ErrorTypes } from '../domain/error-types';
+import { syncRequestProblem, type SyncRequest } from '../domain/messages';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import { ChannelEntity } from './channel-entity';
 import { classifyCycleFailure, failureBackoffMs } from './cycle-failure';
@@ -47,6 +49,11 @@ const { recordCycleFailure } = proxyActivities<ProvisioningActivities>({
 });
 
 const CYCLES_PER_RUN = 50;
+
+function validateSyncRequest(request: SyncRequest): void {
+  const problem = syncRequestProblem(request);
+  if (problem) throw ApplicationFailure.nonRetryable(problem, ErrorTypes.InvalidRequest);
+}
 
 export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cycles: number; stopped: boolean }> {
   const state = input.state ?? ChannelEntity.initialState(await loadChannelRuntime({ channelId: input.channelId }));
@@ -85,11 +92,15 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
   });
   setHandler(approveSignal, ({ cycleNo }) => decideCycle(cycleNo, true));
   setHandler(rejectSignal, ({ cycleNo }) => decideCycle(cycleNo, false));
-  setHandler(syncNowUpdate, async (request) => {
-    const cycleNo = channel.requestSync(request);
-    await condition(() => channel.startedCycleNo >= cycleNo);
-    return { cycleNo, workflowId: cycleWorkflowId(input.channelId, cycleNo) };
-  });
+  setHandler(
+    syncNowUpdate,
+    async (request) => {
+      const cycleNo = channel.requestSync(request ?? {});
+      await condition(() => channel.startedCycleNo >= cycleNo);
+      return { cycleNo, workflowId: cycleWorkflowId(input.channelId, cycleNo) };
+    },
+    { validator: validateSyncRequest },
+  );
   setHandler(resetUpdate, async () => {
     const cycleNo = channel.requestReset();
     await condition(() => channel.startedCycleNo >= cycleNo);

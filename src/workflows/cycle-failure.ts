@@ -5,28 +5,9 @@
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import { ErrorTypes } from '../domain/error-types';
+import type { CycleFailure, CycleFailureReason } from '../domain/messages';
 
-export type CycleFailureReason =
-  /** The directory or SQL source could not be read (down, unreachable, timing out). */
-  | 'source-unavailable'
-  /** The provisioner database (state store) could not be used. */
-  | 'store-unavailable'
-  /** The side-effect-free Concur probe of the circuit breaker itself failed. */
-  | 'target-probe-failed'
-  /** A setting is wrong (mapping, filter, missing connection or datastore): retrying cannot fix it. */
-  | 'config-error'
-  /** An activity ran past its timeouts. */
-  | 'timeout'
-  /** Anything else (a bug, a failure without a known type). */
-  | 'cycle-failed';
-
-export interface CycleFailure {
-  reason: CycleFailureReason;
-  /** The innermost failure's message: ids, settings and server result names, never attribute values. */
-  message: string;
-  /** The ApplicationFailure type, when there is one (e.g. `LdapDatastoreError`). */
-  type?: string;
-}
+export type { CycleFailure, CycleFailureReason } from '../domain/messages';
 
 const SOURCE_TYPES = new Set(['DatastoreError', 'LdapDatastoreError', 'SqlDatastoreError']);
 const CONFIG_TYPES = new Set<string>([ErrorTypes.ConfigError, ErrorTypes.ChannelNotFound]);
