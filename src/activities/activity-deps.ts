@@ -1,20 +1,12 @@
 import type { ChannelConfig } from '../domain/config/channel-config';
 import type { ConnectionConfig } from '../domain/config/connection-config';
 import type { DatastoreConfig } from '../domain/config/datastore-config';
-import type { DesiredConcurUser } from '../domain/concur-user';
-import type { SourceEntry } from '../domain/source-entry';
+import type { UserMapper } from '../domain/mapping/user-mapper';
 import type { ChannelSource } from '../datastores/datastore';
 import type { StateStore } from '../store/state-store';
 import type { UserTarget } from '../targets/user-target';
 
-export type MapOutcome =
-  | { ok: true; user: DesiredConcurUser; hash: string }
-  | { ok: false; errors: Array<{ field: string; message: string; code: string }> };
-
-/** A channel's compiled attribute mapping. */
-export interface UserMapper {
-  map(entry: SourceEntry): Promise<MapOutcome>;
-}
+export type { MapOutcome, UserMapper } from '../domain/mapping/user-mapper';
 
 /** Everything activities need, injected so tests can pass fakes (jumpstart's activity factories). */
 export interface ActivityDeps {

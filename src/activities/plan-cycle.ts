@@ -1,7 +1,7 @@
 import { log } from '@temporalio/activity';
-import { matchesExclusion } from '../domain/exclusion';
 import { stableHash } from '../domain/hashing';
-import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
+import { planEntry } from '../domain/plan/plan-entry';
+import { planRemoval, type PlanDecision } from '../domain/plan/plan-user';
 import { losingClaims, USERNAME_CLAIM_CONFLICT, type UserNameClaim } from '../domain/plan/user-name-claims';
 import { heldBackReason } from '../domain/plan/provisioning-options';
 import { fullReadReason, reconcileFingerprint, type FullReadReason } from '../domain/plan/reconcile-fingerprint';
@@ -64,6 +64,7 @@ async function planCycleBeating(
   await store.clearPlan(input.cycleId);
 
   const settings = { provisionDisabledUsers: channel.provisionDisabledUsers, removeAction: channel.removeAction };
+  const rules = { ...settings, exclusion: channel.exclusion };
   const incrementalPossible = channel.source.kind === 'ldap' ? channel.source.changeDetection !== 'full' : Boolean(channel.source.updatedAtColumn);
   const fingerprint = reconcileFingerprint(channel);
   const fullReason = fullReadReason({ requestedMode: cycle.mode, incrementalPossible, watermark: state.watermark, lastFullCycleNo: state.lastFullCycleNo, committedFingerprint: state.configHash, fingerprint });
@@ -117,8 +118,8 @@ async function planCycleBeating(
       for (const entry of page.entries) {
         counts.read++;
         const existing = existingUsers.get(entry.guid);
-        const excluded = matchesExclusion(entry, channel.exclusion);
-        if (excluded) {
+        const planned = await planEntry(entry, existing, rules, mapper, now);
+        if (planned.kind === 'excluded') {
           snapshot?.reference(existing?.concurId);
           if (snapshot) {
             // Excluded accounts (the Concur administrator) exist in Concur unmanaged: never orphans.
@@ -130,39 +131,37 @@ async function planCycleBeating(
           if (existing && !existing.excluded && !cycle.dryRun) userUpdates.push({ channelId: input.channelId, guid: entry.guid, excluded: true });
           continue;
         }
-        let decision = planBeforeMapping({ enabled: entry.enabled }, existing, settings, now);
-        if (decision.kind === 'map') {
-          const mapped = await mapper.map(entry);
-          if (!mapped.ok) {
-            counts.invalid++;
-            if (!cycle.dryRun) {
-              const message = mapped.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-              userUpdates.push({
-                channelId: input.channelId,
-                guid: entry.guid,
-                status: existing?.status ?? 'failed',
-                sourceEnabled: entry.enabled,
-                lastErrorCode: 'INVALID_MAPPING',
-                lastError: message,
-                failedHash: `invalid:${stableHash(mapped.errors)}`,
-              });
-            }
-            continue;
+        if (planned.kind === 'invalid') {
+          counts.invalid++;
+          if (!cycle.dryRun) {
+            userUpdates.push({
+              channelId: input.channelId,
+              guid: entry.guid,
+              status: existing?.status ?? 'failed',
+              sourceEnabled: entry.enabled,
+              lastErrorCode: 'INVALID_MAPPING',
+              lastError: planned.message,
+              failedHash: planned.failedHash,
+            });
           }
-          decision = planAfterMapping(mapped.hash, mapped.user.identity.active, existing);
-          if (snapshot) {
-            const repaired = snapshot.repair(decision, existing, mapped.user);
-            decision = repaired.decision;
-            if (repaired.repaired) counts.repair = (counts.repair ?? 0) + 1;
-          }
-          const linked = Boolean(existing?.concurId) && (existing?.status === 'active' || existing?.status === 'disabled');
-          claims.push({ guid: entry.guid, key: stableHash(mapped.user.identity.userName.toLowerCase()).slice(0, 32), linked });
-          if (decision.kind === 'action' && decision.action === 'create') plannedCreates.set(entry.guid, { seq, status: existing?.status });
-          add(items, entry.guid, decision, { desired: mapped.user, desiredHash: mapped.hash }, existing);
-        } else {
-          snapshot?.reference(existing?.concurId);
-          add(items, entry.guid, decision, {}, existing);
+          continue;
         }
+        const { mapped } = planned;
+        if (!mapped) {
+          snapshot?.reference(existing?.concurId);
+          add(items, entry.guid, planned.decision, {}, existing);
+          continue;
+        }
+        let decision: PlanDecision = planned.decision;
+        if (snapshot) {
+          const repaired = snapshot.repair(decision, existing, mapped.user);
+          decision = repaired.decision;
+          if (repaired.repaired) counts.repair = (counts.repair ?? 0) + 1;
+        }
+        const linked = Boolean(existing?.concurId) && (existing?.status === 'active' || existing?.status === 'disabled');
+        claims.push({ guid: entry.guid, key: stableHash(mapped.user.identity.userName.toLowerCase()).slice(0, 32), linked });
+        if (decision.kind === 'action' && decision.action === 'create') plannedCreates.set(entry.guid, { seq, status: existing?.status });
+        add(items, entry.guid, decision, { desired: mapped.user, desiredHash: mapped.hash }, existing);
       }
       if (items.length) await store.addPlanItems(items);
       if (userUpdates.length) await store.upsertUsers(userUpdates);

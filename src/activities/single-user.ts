@@ -1,6 +1,6 @@
-import { matchesExclusion } from '../domain/exclusion';
+import { planEntry } from '../domain/plan/plan-entry';
 import { heldBackReason } from '../domain/plan/provisioning-options';
-import { planAfterMapping, planBeforeMapping, planRemoval, type PlanDecision } from '../domain/plan/plan-user';
+import { planRemoval, type FinalDecision } from '../domain/plan/plan-user';
 import type { ActivityDeps } from './activity-deps';
 import { applyUserWrite, type UserWriteResult } from './apply-user';
 import type { ChannelResources } from './channel-resources';
@@ -39,31 +39,26 @@ export async function provisionSingleUser(
     await source.close();
   }
 
-  let decision: PlanDecision;
+  let decision: FinalDecision;
   let desired;
   let desiredHash: string | undefined;
   if (!entry) {
-    decision = existing ? planRemoval(existing, settings) : { kind: 'skip', reason: 'excluded' };
     if (!existing) return { action: 'none', reason: 'not in the source scope and not managed', outcome: 'skipped' };
-  } else if (matchesExclusion(entry, channel.exclusion)) {
-    return { action: 'none', reason: 'excluded by the channel exclusion rule', outcome: 'skipped' };
+    decision = planRemoval(existing, settings);
   } else {
-    decision = planBeforeMapping({ enabled: entry.enabled }, existing, settings, now);
-    if (decision.kind === 'map') {
-      const mapped = await mapper.map(entry);
-      if (!mapped.ok) {
-        const message = mapped.errors.map((e) => `${e.field}: ${e.message}`).join('; ');
-        if (!input.dryRun) await store.upsertUser({ channelId: input.channelId, guid: input.guid, status: existing?.status ?? 'failed', lastErrorCode: 'INVALID_MAPPING', lastError: message, nextAttemptAt: undefined });
-        return { action: 'none', reason: 'the mapping rejected the source entry', outcome: 'failed', message };
-      }
-      desired = mapped.user;
-      desiredHash = mapped.hash;
-      decision = planAfterMapping(mapped.hash, mapped.user.identity.active, existing);
+    const planned = await planEntry(entry, existing, { ...settings, exclusion: channel.exclusion }, mapper, now);
+    if (planned.kind === 'excluded') return { action: 'none', reason: 'excluded by the channel exclusion rule', outcome: 'skipped' };
+    if (planned.kind === 'invalid') {
+      if (!input.dryRun) await store.upsertUser({ channelId: input.channelId, guid: input.guid, status: existing?.status ?? 'failed', lastErrorCode: 'INVALID_MAPPING', lastError: planned.message, nextAttemptAt: undefined });
+      return { action: 'none', reason: 'the mapping rejected the source entry', outcome: 'failed', message: planned.message };
     }
+    decision = planned.decision;
+    desired = planned.mapped?.user;
+    desiredHash = planned.mapped?.hash;
   }
   if (decision.kind !== 'action') {
     if (!input.dryRun && stored?.nextAttemptAt) await store.upsertUser({ channelId: input.channelId, guid: input.guid, nextAttemptAt: undefined });
-    return { action: 'none', reason: decision.kind === 'skip' ? decision.reason : 'nothing to do', outcome: 'skipped', concurId: existing?.concurId };
+    return { action: 'none', reason: decision.reason, outcome: 'skipped', concurId: existing?.concurId };
   }
   const held = heldBackReason(decision.action, channel);
   if (held) {

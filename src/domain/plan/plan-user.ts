@@ -30,6 +30,9 @@ export type PlanDecision =
   | { kind: 'skip'; reason: 'excluded' | 'unchanged' | 'disabled in source, not provisioned' | 'failed, source unchanged' | 'retry pending' | 'already disabled' }
   | { kind: 'map' };
 
+/** A decision that needs no further step. */
+export type FinalDecision = Exclude<PlanDecision, { kind: 'map' }>;
+
 /**
  * First step for an entry in scope: decisions that need no mapping (cheap), else `map`.
  */
@@ -52,7 +55,7 @@ export function planBeforeMapping(
 }
 
 /** Second step, once the entry is mapped to its desired Concur state (summarised by its hash). */
-export function planAfterMapping(desiredHash: string, desiredActive: boolean, existing: ManagedUserState | undefined): PlanDecision {
+export function planAfterMapping(desiredHash: string, desiredActive: boolean, existing: ManagedUserState | undefined): FinalDecision {
   if (!existing) return { kind: 'action', action: 'create', reason: 'new in scope' };
   // A write Concur refused is not retried until the source changes (or an administrator asks).
   if (existing.failedHash === desiredHash) return { kind: 'skip', reason: 'failed, source unchanged' };
@@ -65,7 +68,7 @@ export function planAfterMapping(desiredHash: string, desiredActive: boolean, ex
 }
 
 /** For managed users a full read did not see: the channel's remove-user action. */
-export function planRemoval(existing: ManagedUserState, settings: ChannelPlanSettings): PlanDecision {
+export function planRemoval(existing: ManagedUserState, settings: ChannelPlanSettings): FinalDecision {
   if (existing.excluded || !existing.concurId) return { kind: 'skip', reason: 'excluded' };
   if (canDelete(existing, settings)) return { kind: 'action', action: 'delete', reason: 'left scope or deleted in source' };
   if (existing.status === 'active') return { kind: 'action', action: 'disable', reason: 'left scope or deleted in source' };
