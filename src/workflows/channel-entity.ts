@@ -1,10 +1,10 @@
 /**
- * The channel's state and decisions, as a plain class (no Temporal calls), so the workflow reads
- * as a story and the rules can be unit-tested in milliseconds.
+ * The channel's state and decisions, as a plain class (no Temporal calls) that owns every change
+ * to its state, so the workflow reads as a story and the rules are unit-tested in milliseconds.
  */
-import type { CycleFailure } from '../domain/messages';
-import type { ChannelCarriedState, ChannelPhase, ChannelStatus, CycleSummary, SyncRequest } from './messages';
-import type { CycleMode } from '../store/state-store';
+import type { CycleMode } from '../domain/cycle';
+import type { ChannelCarriedState, ChannelPhase, ChannelStatus, CycleFailure, CycleSummary, SyncRequest } from '../domain/messages';
+import { failureBackoffMs } from './cycle-failure';
 
 export interface ChannelRuntime {
   intervalSeconds: number;
@@ -14,19 +14,76 @@ export interface ChannelRuntime {
 }
 
 export class ChannelEntity {
-  phase: ChannelPhase = 'starting';
-  stopRequested = false;
-  current?: { cycleNo: number; workflowId: string; mode: CycleMode; dryRun: boolean };
-  nextCycleAt?: string;
+  private currentPhase: ChannelPhase = 'starting';
+  private stopping = false;
+  private running?: { cycleNo: number; workflowId: string; mode: CycleMode; dryRun: boolean };
+  private nextCycleAt?: string;
   /** Highest cycle number whose workflow has been started (this run). */
-  startedCycleNo = 0;
-  /** Cycle numbers handed to syncNow callers, resolved when that cycle starts. */
-  private syncTickets = 0;
+  private started = 0;
 
   constructor(
     readonly channelId: string,
-    public state: ChannelCarriedState,
+    private readonly carried: ChannelCarriedState,
   ) {}
+
+  /** The state carried across continue-as-new (read-only outside this class). */
+  get state(): Readonly<ChannelCarriedState> {
+    return this.carried;
+  }
+
+  get phase(): ChannelPhase {
+    return this.currentPhase;
+  }
+
+  get current(): Readonly<{ cycleNo: number; workflowId: string; mode: CycleMode; dryRun: boolean }> | undefined {
+    return this.running;
+  }
+
+  get stopRequested(): boolean {
+    return this.stopping;
+  }
+
+  get startedCycleNo(): number {
+    return this.started;
+  }
+
+  /** Cycles run (or failed) by this workflow run, for continue-as-new. */
+  get cyclesThisRun(): number {
+    return this.carried.cyclesThisRun ?? 0;
+  }
+
+  /** Deactivation: the channel finishes its current cycle, then stops. */
+  requestStop(): void {
+    this.stopping = true;
+  }
+
+  /** The cycle's workflow exists (or could not be started): syncNow/reset callers get their answer. */
+  cycleStarted(cycleNo: number): void {
+    this.started = cycleNo;
+  }
+
+  /** The store's state was reset for the cycle that asked for it. */
+  resetDone(): void {
+    this.carried.resetRequested = false;
+  }
+
+  /** Between cycles: shows the resting phase and, while waiting, when the next cycle is due. */
+  rest(nextCycleAt?: string): ChannelPhase {
+    this.nextCycleAt = nextCycleAt;
+    this.currentPhase = this.restingPhase();
+    return this.currentPhase;
+  }
+
+  /** How long to wait before the next cycle: the interval, or the back-off after failed cycles. */
+  waitMs(): number {
+    const failures = this.carried.lastFailure?.consecutiveFailures ?? 0;
+    return failures > 0 ? failureBackoffMs(this.carried.intervalSeconds, failures) : this.carried.intervalSeconds * 1000;
+  }
+
+  /** The state the next run starts from. */
+  continuedState(): ChannelCarriedState {
+    return { ...this.carried, cyclesThisRun: 0 };
+  }
 
   static initialState(runtime: ChannelRuntime): ChannelCarriedState {
     return {
@@ -41,92 +98,91 @@ export class ChannelEntity {
   }
 
   get paused(): boolean {
-    return this.state.paused;
+    return this.carried.paused;
   }
 
   pause(): void {
-    this.state.paused = true;
+    this.carried.paused = true;
   }
 
   resume(): void {
-    this.state.paused = false;
+    this.carried.paused = false;
   }
 
   requestSync(request: SyncRequest): number {
     // Merge with a pending request: target over full over incremental; a real (non-dry) run wins.
-    const pending = this.state.pendingSync;
+    const pending = this.carried.pendingSync;
     const rank = (m?: CycleMode) => (m === 'target' ? 2 : m === 'full' ? 1 : 0);
-    this.state.pendingSync = pending
+    this.carried.pendingSync = pending
       ? { mode: rank(pending.mode) >= rank(request.mode) && pending.mode !== undefined ? pending.mode : request.mode ?? pending.mode, dryRun: Boolean(pending.dryRun && request.dryRun) }
       : { ...request };
-    this.syncTickets++;
-    return this.state.nextCycleNo;
+    return this.carried.nextCycleNo;
   }
 
   requestReset(): number {
-    this.state.resetRequested = true;
-    this.state.pendingSync = { mode: 'full', dryRun: false };
-    return this.state.nextCycleNo;
+    this.carried.resetRequested = true;
+    this.carried.pendingSync = { mode: 'full', dryRun: false };
+    return this.carried.nextCycleNo;
   }
 
   get syncPending(): boolean {
-    return this.state.pendingSync !== undefined;
+    return this.carried.pendingSync !== undefined;
   }
 
   /** Full reconcile on the first cycle, every N cycles, on request, and after a reset. */
   nextMode(): CycleMode {
-    if (this.state.pendingSync?.mode) return this.state.pendingSync.mode;
-    if (this.state.lastFullCycleNo === 0 || this.state.fullOwed) return 'full';
-    return this.state.nextCycleNo - this.state.lastFullCycleNo >= this.state.fullReconcileEvery ? 'full' : 'incremental';
+    if (this.carried.pendingSync?.mode) return this.carried.pendingSync.mode;
+    if (this.carried.lastFullCycleNo === 0 || this.carried.fullOwed) return 'full';
+    return this.carried.nextCycleNo - this.carried.lastFullCycleNo >= this.carried.fullReconcileEvery ? 'full' : 'incremental';
   }
 
   beginCycle(workflowId: string): { cycleNo: number; mode: CycleMode; dryRun: boolean } {
-    const cycle = { cycleNo: this.state.nextCycleNo, mode: this.nextMode(), dryRun: Boolean(this.state.pendingSync?.dryRun) };
-    this.state.pendingSync = undefined;
-    this.state.nextCycleNo++;
-    this.current = { ...cycle, workflowId };
-    this.phase = 'running';
+    const cycle = { cycleNo: this.carried.nextCycleNo, mode: this.nextMode(), dryRun: Boolean(this.carried.pendingSync?.dryRun) };
+    this.carried.pendingSync = undefined;
+    this.carried.nextCycleNo++;
+    this.running = { ...cycle, workflowId };
+    this.currentPhase = 'running';
     return cycle;
   }
 
   endCycle(summary: CycleSummary): void {
-    this.state.lastCycle = summary;
-    if (summary.mode === 'full' && !summary.dryRun && summary.outcome !== 'rejected') this.state.lastFullCycleNo = summary.cycleNo;
-    this.state.intervalSeconds = summary.intervalSeconds;
-    this.state.fullReconcileEvery = summary.fullReconcileEvery;
-    this.state.cyclesThisRun = (this.state.cyclesThisRun ?? 0) + 1;
-    if (summary.outcome !== 'planned' && summary.outcome !== 'rejected') this.state.fullOwed = undefined;
-    this.state.lastFailure = undefined;
-    this.current = undefined;
-    this.phase = this.state.paused ? 'paused' : 'idle';
+    this.carried.lastCycle = summary;
+    if (summary.mode === 'full' && !summary.dryRun && summary.outcome !== 'rejected') this.carried.lastFullCycleNo = summary.cycleNo;
+    this.carried.intervalSeconds = summary.intervalSeconds;
+    this.carried.fullReconcileEvery = summary.fullReconcileEvery;
+    this.carried.cyclesThisRun = (this.carried.cyclesThisRun ?? 0) + 1;
+    if (summary.outcome !== 'planned' && summary.outcome !== 'rejected') this.carried.fullOwed = undefined;
+    this.carried.lastFailure = undefined;
+    this.running = undefined;
+    this.currentPhase = this.carried.paused ? 'paused' : 'idle';
   }
 
   /** A cycle that failed (or could not start): remember why; the channel backs off and goes on. */
   failCycle(cycleNo: number, failure: CycleFailure, at: string): void {
-    const mode = this.current?.mode;
-    if (mode === 'full' && !this.current?.dryRun) this.state.fullOwed = true;
-    this.state.lastFailure = { cycleNo, ...failure, at, consecutiveFailures: (this.state.lastFailure?.consecutiveFailures ?? 0) + 1 };
-    this.state.cyclesThisRun = (this.state.cyclesThisRun ?? 0) + 1;
-    this.current = undefined;
-    this.phase = 'error';
+    const mode = this.running?.mode;
+    if (mode === 'full' && !this.running?.dryRun) this.carried.fullOwed = true;
+    this.carried.lastFailure = { cycleNo, ...failure, at, consecutiveFailures: (this.carried.lastFailure?.consecutiveFailures ?? 0) + 1 };
+    this.carried.cyclesThisRun = (this.carried.cyclesThisRun ?? 0) + 1;
+    this.running = undefined;
+    this.currentPhase = 'error';
   }
 
   /** The phase between cycles: paused wins, then a failure, else idle. */
   restingPhase(): ChannelPhase {
-    if (this.state.paused) return 'paused';
-    return this.state.lastFailure ? 'error' : 'idle';
+    if (this.carried.paused) return 'paused';
+    return this.carried.lastFailure ? 'error' : 'idle';
   }
 
   status(): ChannelStatus {
     return {
       channelId: this.channelId,
-      phase: this.state.paused && (this.phase === 'idle' || this.phase === 'error') ? 'paused' : this.phase,
-      paused: this.state.paused,
-      currentCycle: this.current,
-      lastCycle: this.state.lastCycle,
-      nextCycleNo: this.state.nextCycleNo,
-      nextCycleAt: this.current ? undefined : this.nextCycleAt,
-      lastFailure: this.state.lastFailure,
+      phase: this.carried.paused && (this.currentPhase === 'idle' || this.currentPhase === 'error') ? 'paused' : this.currentPhase,
+      paused: this.carried.paused,
+      currentCycle: this.running,
+      lastCycle: this.carried.lastCycle,
+      nextCycleNo: this.carried.nextCycleNo,
+      nextCycleAt: this.running ? undefined : this.nextCycleAt,
+      lastFailure: this.carried.lastFailure,
     };
   }
 }

@@ -19,7 +19,7 @@ import { ErrorTypes } from '../domain/error-types';
 import { syncRequestProblem, type SyncRequest } from '../domain/messages';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import { ChannelEntity } from './channel-entity';
-import { classifyCycleFailure, failureBackoffMs } from './cycle-failure';
+import { classifyCycleFailure } from './cycle-failure';
 import { cycleWorkflow } from './cycle-workflow';
 import {
   approveSignal,
@@ -87,7 +87,7 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
   // Deactivation works in every state: a running cycle is told to stop between batches and to
   // leave a guard wait or an open breaker, so the channel never waits on it indefinitely.
   setHandler(stopSignal, async () => {
-    channel.stopRequested = true;
+    channel.requestStop();
     await tellCycle((id) => getExternalWorkflowHandle(id).signal(cycleStopSignal));
   });
   setHandler(approveSignal, ({ cycleNo }) => decideCycle(cycleNo, true));
@@ -107,29 +107,15 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
     return { cycleNo, workflowId: cycleWorkflowId(input.channelId, cycleNo) };
   });
 
-  function setState(value: string) {
-    upsertSearchAttributes([
-      { key: OutboundChannel, value: input.channelId },
-      { key: OutboundChannelState, value },
-    ]);
-  }
-
-  const runLimit = input.continueAsNewAfterCycles ?? CYCLES_PER_RUN;
-  let cyclesThisRun = 0;
-  for (;;) {
-    // Paused channels start no cycle; a syncNow still waits for resume.
-    channel.phase = channel.restingPhase();
-    setState(channel.phase);
-    await condition(() => !channel.paused || channel.stopRequested);
-    if (channel.stopRequested) break;
-
+  /** One cycle as a child workflow; a failed cycle never kills its channel. */
+  async function runCycle(): Promise<void> {
     const workflowId = cycleWorkflowId(input.channelId, channel.state.nextCycleNo);
     const cycle = channel.beginCycle(workflowId);
     setState('running');
     try {
       if (channel.state.resetRequested) {
         await resetChannelState({ channelId: input.channelId });
-        channel.state.resetRequested = false;
+        channel.resetDone();
       }
       const child = await startChild(cycleWorkflow, {
         workflowId,
@@ -138,14 +124,14 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
         staticSummary: `${cycle.mode}${cycle.dryRun ? ' dry-run' : ''} cycle ${cycle.cycleNo} of channel ${input.channelId}`,
       });
       // syncNow/reset callers are answered once the cycle workflow exists, so they can await it.
-      channel.startedCycleNo = cycle.cycleNo;
+      channel.cycleStarted(cycle.cycleNo);
       // A stop that arrived while the cycle was being started has not reached it yet.
       if (channel.stopRequested) await tellCycle((id) => getExternalWorkflowHandle(id).signal(cycleStopSignal));
       channel.endCycle(await child.result());
     } catch (err) {
-      // A failed cycle never kills its channel: record why, show `error`, back off, go on.
+      // Record why, show `error`, back off, go on.
       const failure = classifyCycleFailure(err);
-      channel.startedCycleNo = cycle.cycleNo;
+      channel.cycleStarted(cycle.cycleNo);
       channel.failCycle(cycle.cycleNo, failure, new Date().toISOString());
       log.warn('cycle failed; the channel backs off and tries again', { channelId: input.channelId, cycleNo: cycle.cycleNo, reason: failure.reason, type: failure.type });
       try {
@@ -154,26 +140,39 @@ export async function channelWorkflow(input: ChannelWorkflowInput): Promise<{ cy
         log.warn('could not record the failed cycle in the store', { channelId: input.channelId, cycleNo: cycle.cycleNo });
       }
     }
-    cyclesThisRun++;
+  }
 
+  function setState(value: string) {
+    upsertSearchAttributes([
+      { key: OutboundChannel, value: input.channelId },
+      { key: OutboundChannelState, value },
+    ]);
+  }
+
+  const runLimit = input.continueAsNewAfterCycles ?? CYCLES_PER_RUN;
+  for (;;) {
+    // Paused channels start no cycle; a syncNow still waits for resume.
+    setState(channel.rest());
+    await condition(() => !channel.paused || channel.stopRequested);
     if (channel.stopRequested) break;
-    const failures = channel.state.lastFailure?.consecutiveFailures ?? 0;
-    const waitMs = failures > 0 ? failureBackoffMs(channel.state.intervalSeconds, failures) : channel.state.intervalSeconds * 1000;
-    channel.nextCycleAt = new Date(Date.now() + waitMs).toISOString();
-    channel.phase = channel.restingPhase();
-    setState(channel.phase);
+
+    await runCycle();
+    if (channel.stopRequested) break;
+
+    const waitMs = channel.waitMs();
+    setState(channel.rest(new Date(Date.now() + waitMs).toISOString()));
     await condition(() => channel.syncPending || channel.stopRequested, waitMs);
-    channel.nextCycleAt = undefined;
+    channel.rest();
     if (channel.stopRequested) break;
 
     // Continue as new at a cycle boundary, after the wait, so the new run starts with a cycle.
     // A syncNow/reset caller waiting for its cycle is served first (its cycle runs in this run).
-    if ((cyclesThisRun >= runLimit || workflowInfo().continueAsNewSuggested) && !channel.syncPending) {
+    if ((channel.cyclesThisRun >= runLimit || workflowInfo().continueAsNewSuggested) && !channel.syncPending) {
       await condition(() => allHandlersFinished() || channel.syncPending);
-      if (!channel.syncPending) await continueAsNew<typeof channelWorkflow>({ ...input, state: { ...channel.state, cyclesThisRun: 0 } });
+      if (!channel.syncPending) await continueAsNew<typeof channelWorkflow>({ ...input, state: channel.continuedState() });
     }
   }
   setState('stopped');
   await condition(allHandlersFinished);
-  return { cycles: cyclesThisRun, stopped: true };
+  return { cycles: channel.cyclesThisRun, stopped: true };
 }

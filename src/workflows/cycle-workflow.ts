@@ -1,6 +1,7 @@
 /**
- * One provisioning cycle of a channel: plan -> guard -> apply in batches -> record.
- * The plan lives in the state store; this history holds only ids, counts and reasons.
+ * One provisioning cycle of a channel: plan -> guard -> apply with breaker -> await extensions ->
+ * start retries -> finish. The plan lives in the state store; this history holds only ids, counts
+ * and reasons.
  */
 import {
   condition,
@@ -15,15 +16,11 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { CONFIG_FAILURES } from '../domain/error-types';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import { removalGuardReason } from '../domain/plan/removal-guard';
-import {
-  cycleDecisionSignal,
-  cyclePauseSignal,
-  cycleProgressQuery,
-  cycleStopSignal,
-  type CycleProgress,
-  type CycleSummary,
-  type CycleWorkflowInput,
-} from './messages';
+import type { PlanCycleResult } from '../activities/plan-cycle';
+import type { CycleCounts, CycleOutcome } from '../domain/cycle';
+import type { CycleSummary, CycleWorkflowInput } from '../domain/messages';
+import { CycleEntity } from './cycle-entity';
+import { cycleDecisionSignal, cyclePauseSignal, cycleProgressQuery, cycleStopSignal } from './messages';
 import { OutboundCycleOutcome } from './search-attributes';
 import { userRetryWorkflowId } from './workflow-ids';
 import { userRetryWorkflow } from './user-retry-workflow';
@@ -57,28 +54,23 @@ const { probeTarget } = proxyActivities<ProvisioningActivities>({
 /** Batches applied at once; each applies its users with the channel's max threads. */
 const PARALLEL_BATCHES = 2;
 const BREAKER_PROBE_MAX_MS = 5 * 60_000;
+const nextBreakerProbeMs = (delayMs: number) => Math.min(delayMs * 2, BREAKER_PROBE_MAX_MS);
 /** UPS asks for status polls no faster than every 5 s; back off to a minute; give up after an hour. */
-const PROVISION_POLL_FIRST_MS = 5_000;
-const PROVISION_POLL_MAX_MS = 60_000;
-const PROVISION_WAIT_MAX_MS = 60 * 60_000;
+const PROVISION_POLL = { firstMs: 5_000, maxMs: 60_000, factor: 1.5, timeoutMs: 60 * 60_000 };
+const nextPollDelay = (poll: number) => Math.min(PROVISION_POLL.firstMs * PROVISION_POLL.factor ** poll, PROVISION_POLL.maxMs);
 
 export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSummary> {
   const startedAt = Date.now();
-  const progress: CycleProgress = { phase: 'planning', batches: 0, batchesDone: 0 };
-  let paused = input.paused ?? false;
-  let decision: boolean | undefined;
-  let stopping = false;
-  setHandler(cycleProgressQuery, () => progress);
-  setHandler(cycleStopSignal, () => void (stopping = true));
-  setHandler(cyclePauseSignal, ({ paused: p }) => void (paused = p));
-  setHandler(cycleDecisionSignal, ({ approved }) => void (decision = approved));
+  const cycle = new CycleEntity(input.paused ?? false);
+  setHandler(cycleProgressQuery, () => cycle.progress);
+  setHandler(cycleStopSignal, () => cycle.requestStop());
+  setHandler(cyclePauseSignal, ({ paused }) => cycle.setPaused(paused));
+  setHandler(cycleDecisionSignal, ({ approved }) => cycle.decide(approved));
 
   const { cycleId } = await beginCycle({ channelId: input.channelId, cycleNo: input.cycleNo, mode: input.mode, dryRun: input.dryRun });
   const plan = await planCycle({ channelId: input.channelId, cycleId });
-  progress.batches = plan.batches;
-  progress.counts = plan.counts;
-
-  const summary = (outcome: CycleSummary['outcome'], counts = plan.counts, error?: string): CycleSummary => ({
+  cycle.planned(plan.batches, plan.counts);
+  const summary = (outcome: CycleSummary['outcome'], counts: CycleCounts): CycleSummary => ({
     cycleNo: input.cycleNo,
     cycleId,
     mode: plan.mode ?? input.mode,
@@ -90,90 +82,105 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
     finishedAt: new Date().toISOString(),
     intervalSeconds: plan.intervalSeconds,
     fullReconcileEvery: plan.fullReconcileEvery,
-    error,
   });
 
   if (input.dryRun) {
     const { counts } = await finishCycle({ cycleId, outcome: 'planned' });
-    progress.phase = 'done';
+    cycle.done();
     return summary('planned', counts);
   }
-
-  // Target reconciliation's repairs (re-creates, drift updates) are mass changes too.
-  const guarded = plan.counts.disable + plan.counts.delete + (plan.counts.repair ?? 0);
-  const guardReason = removalGuardReason(guarded, plan.managed, plan.guard, { emptyRead: plan.emptyRead });
-  if (guardReason) {
-    progress.phase = 'awaiting-approval';
-    progress.guard = { removals: guarded, managed: plan.managed, limit: guardReason };
-    log.warn('cycle waits for approval', { channelId: input.channelId, cycleNo: input.cycleNo, reason: guardReason });
-    await condition(() => decision !== undefined || stopping);
-    if (!decision) {
-      const { counts } = await finishCycle({ cycleId, outcome: 'rejected' });
-      upsertSearchAttributes([{ key: OutboundCycleOutcome, value: 'rejected' }]);
-      progress.phase = 'done';
-      return summary('rejected', counts);
-    }
+  if (!(await guard(input, cycle, plan))) {
+    const { counts } = await finishCycle({ cycleId, outcome: 'rejected' });
+    upsertSearchAttributes([{ key: OutboundCycleOutcome, value: 'rejected' }]);
+    cycle.done();
+    return summary('rejected', counts);
   }
+  await applyWithBreaker(input, cycleId, cycle, plan);
+  await awaitExtensions(input, cycleId, cycle);
+  await startRetries(input, cycle, plan);
+  const { counts, outcome } = await finish(input, cycleId, cycle);
+  return summary(outcome, counts);
+}
 
-  progress.phase = 'applying';
-  const retryGuids = new Set<string>();
-  const applied = { succeeded: 0, failed: 0, retrying: 0 };
-  const provisions: string[] = [];
-  let next = 0;
+/**
+ * The mass-change guard: more removals (and target repairs) than the channel allows wait for an
+ * approve or reject. True when the cycle may apply.
+ */
+async function guard(input: CycleWorkflowInput, cycle: CycleEntity, plan: PlanCycleResult): Promise<boolean> {
+  const guarded = plan.counts.disable + plan.counts.delete + (plan.counts.repair ?? 0);
+  const limit = removalGuardReason(guarded, plan.managed, plan.guard, { emptyRead: plan.emptyRead });
+  if (!limit) return true;
+  cycle.awaitApproval({ removals: guarded, managed: plan.managed, limit });
+  log.warn('cycle waits for approval', { channelId: input.channelId, cycleNo: input.cycleNo, reason: limit });
+  await condition(() => cycle.decision !== undefined || cycle.stopRequested);
+  return cycle.decision === true;
+}
+
+/** Applies the plan's batches, PARALLEL_BATCHES at a time, pausing and stopping between batches. */
+async function applyWithBreaker(input: CycleWorkflowInput, cycleId: number, cycle: CycleEntity, plan: PlanCycleResult): Promise<void> {
+  cycle.enter('applying');
   const worker = async (): Promise<void> => {
-    while (next < plan.batches && !stopping) {
-      if (paused) {
-        progress.phase = 'paused';
-        await condition(() => !paused || stopping);
-        progress.phase = 'applying';
-        if (stopping) break;
+    for (;;) {
+      if (cycle.paused && !cycle.stopRequested) {
+        cycle.enter('paused');
+        await condition(() => !cycle.paused || cycle.stopRequested);
+        cycle.enter('applying');
       }
-      const batchNo = next++;
-      for (let probeDelay = plan.retry.breakerProbeSeconds * 1000; ; probeDelay = Math.min(probeDelay * 2, BREAKER_PROBE_MAX_MS)) {
-        const result = await applyBatch({ channelId: input.channelId, cycleId, batchNo });
-        result.retryingGuids.forEach((g) => retryGuids.add(g));
-        provisions.push(...result.provisions);
-        if (!result.connectionError) {
-          applied.succeeded += result.succeeded;
-          applied.failed += result.failed;
-          applied.retrying += result.retrying;
-          break;
-        }
-        // Circuit breaker: target-wide failure stops writes; probe cheaply until Concur recovers.
-        progress.phase = 'breaker-open';
-        progress.breakerReason = result.connectionError;
-        log.warn('breaker open', { channelId: input.channelId, reason: result.connectionError });
-        for (;;) {
-          if (await condition(() => stopping, probeDelay)) break;
-          const probe = await probeTarget({ channelId: input.channelId });
-          if (probe.ok) break;
-          progress.breakerReason = probe.reason ?? result.connectionError;
-          probeDelay = Math.min(probeDelay * 2, BREAKER_PROBE_MAX_MS);
-        }
-        progress.phase = 'applying';
-        progress.breakerReason = undefined;
-        if (stopping) return;
-      }
-      progress.batchesDone++;
+      const batchNo = cycle.takeBatch();
+      if (batchNo === undefined) return;
+      if (!(await applyOneBatch(input, cycleId, batchNo, cycle, plan.retry.breakerProbeSeconds * 1000))) return;
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, plan.batches) }, worker));
+}
 
-  // Spend/Travel (UPS) provisions complete asynchronously: await them with durable timers.
-  let pending = provisions;
-  const waitStarted = Date.now();
-  for (let delay = PROVISION_POLL_FIRST_MS; pending.length > 0 && !stopping && Date.now() - waitStarted < PROVISION_WAIT_MAX_MS; delay = Math.min(delay * 1.5, PROVISION_POLL_MAX_MS)) {
-    progress.phase = 'awaiting-extensions';
-    if (await condition(() => stopping, delay)) break;
-    const checked = await checkProvisions({ channelId: input.channelId, cycleId, provisionIds: pending });
-    pending = checked.pending;
-    applied.failed += checked.failed;
-    applied.succeeded -= checked.failed;
+/**
+ * One batch; a target-wide failure (401/403/unreachable) opens the circuit breaker, which probes
+ * Concur cheaply until it recovers, then applies the batch again. False when the cycle stopped.
+ */
+async function applyOneBatch(input: CycleWorkflowInput, cycleId: number, batchNo: number, cycle: CycleEntity, firstProbeMs: number): Promise<boolean> {
+  for (let probeDelay = firstProbeMs; ; probeDelay = nextBreakerProbeMs(probeDelay)) {
+    const result = await applyBatch({ channelId: input.channelId, cycleId, batchNo });
+    cycle.batchApplied(result);
+    if (!result.connectionError) {
+      cycle.batchDone(result);
+      return true;
+    }
+    cycle.breakerOpen(result.connectionError);
+    log.warn('breaker open', { channelId: input.channelId, reason: result.connectionError });
+    for (;;) {
+      if (await condition(() => cycle.stopRequested, probeDelay)) break;
+      const probe = await probeTarget({ channelId: input.channelId });
+      if (probe.ok) break;
+      cycle.breakerOpen(probe.reason ?? result.connectionError);
+      probeDelay = nextBreakerProbeMs(probeDelay);
+    }
+    cycle.breakerClosed();
+    if (cycle.stopRequested) return false;
   }
+}
 
-  // Users whose write failed transiently get their own durable retry, at most one per user; a
-  // retry already running for a user reads the newest source state on its next attempt.
-  for (const guid of retryGuids) {
+/** Spend/Travel (UPS) provisions complete asynchronously: await them with durable timers. */
+async function awaitExtensions(input: CycleWorkflowInput, cycleId: number, cycle: CycleEntity): Promise<void> {
+  const waitStarted = Date.now();
+  for (let poll = 0; cycle.pendingProvisions.length > 0 && !cycle.stopRequested && Date.now() - waitStarted < PROVISION_POLL.timeoutMs; poll++) {
+    cycle.enter('awaiting-extensions');
+    if (await condition(() => cycle.stopRequested, nextPollDelay(poll))) break;
+    cycle.provisionsChecked(await checkProvisions({ channelId: input.channelId, cycleId, provisionIds: cycle.pendingProvisions }));
+  }
+  // Provisions still pending are not forgotten: their users' hashes were not saved (only a
+  // confirmed provision saves it), so the next cycle sends them again.
+  if (cycle.pendingProvisions.length > 0) {
+    log.warn('stopped waiting for extension provisions; their users are sent again next cycle', { channelId: input.channelId, pending: cycle.pendingProvisions.length });
+  }
+}
+
+/**
+ * Users whose write failed transiently get their own durable retry, at most one per user; a retry
+ * already running for a user reads the newest source state on its next attempt.
+ */
+async function startRetries(input: CycleWorkflowInput, cycle: CycleEntity, plan: PlanCycleResult): Promise<void> {
+  for (const guid of cycle.retryGuids) {
     try {
       await startChild(userRetryWorkflow, {
         workflowId: userRetryWorkflowId(input.channelId, guid),
@@ -184,16 +191,13 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
   }
+}
 
-  // Provisions still pending are not forgotten: their users' hashes were not saved (only a
-  // confirmed provision saves it), so the next cycle sends them again.
-  if (pending.length > 0) log.warn('stopped waiting for extension provisions; their users are sent again next cycle', { channelId: input.channelId, pending: pending.length });
-
-  progress.phase = 'finishing';
-  // A cycle stopped before all its batches ran is partial: its watermark is not committed.
-  const { counts, outcome } = await finishCycle({ cycleId, outcome: progress.batchesDone < plan.batches || pending.length > 0 ? 'partial' : 'auto', applied });
-  upsertSearchAttributes([{ key: OutboundCycleOutcome, value: outcome }]);
-  progress.phase = 'done';
-  progress.counts = counts;
-  return summary(outcome, counts);
+/** Records counts and outcome; a cycle stopped early or with provisions pending is partial (its watermark is not committed). */
+async function finish(input: CycleWorkflowInput, cycleId: number, cycle: CycleEntity): Promise<{ counts: CycleCounts; outcome: CycleOutcome }> {
+  cycle.enter('finishing');
+  const result = await finishCycle({ cycleId, outcome: cycle.complete ? 'auto' : 'partial', applied: cycle.applied });
+  upsertSearchAttributes([{ key: OutboundCycleOutcome, value: result.outcome }]);
+  cycle.done(result.counts);
+  return result;
 }

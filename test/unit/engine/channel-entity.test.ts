@@ -57,7 +57,7 @@ describe('ChannelEntity', () => {
   it('reports paused, and applies interval changes read by the last cycle', () => {
     const ch = fresh();
     ch.pause();
-    ch.phase = 'idle';
+    ch.rest();
     expect(ch.status()).toMatchObject({ paused: true, phase: 'paused' });
     const c = ch.beginCycle('w');
     ch.endCycle(summary(c.cycleNo, c.mode, { intervalSeconds: 5 }));
