@@ -7,9 +7,8 @@ import { heldBackReason } from '../domain/plan/provisioning-options';
 import { fullReadReason, reconcileFingerprint, type FullReadReason } from '../domain/plan/reconcile-fingerprint';
 import { ORPHAN_GUID_PREFIX, TARGET_RECONCILE, TargetSnapshot, targetReconcileDue } from './target-reconcile';
 import type { AuditEntry, CycleCounts, PlanItem, ProvisionedUser } from '../store/state-store';
-import { DatastoreError } from '../datastores/datastore-error';
 import type { ActivityDeps } from './activity-deps';
-import { configError } from './activity-errors';
+import { StoreRecordNotFoundError } from '../store/store-errors';
 import type { ChannelResources } from './channel-resources';
 import { withHeartbeat } from './heartbeat-ticker';
 import { zeroCounts } from './cycle-counts';
@@ -57,7 +56,7 @@ async function planCycleBeating(
   const { loaded, mapper } = await resources.get(input.channelId);
   const { channel } = loaded;
   const cycle = await store.getCycle(input.cycleId);
-  if (!cycle) throw new Error(`cycle ${input.cycleId} not found`);
+  if (!cycle) throw new StoreRecordNotFoundError('cycle', input.cycleId);
   const state = await store.getChannelState(input.channelId);
   const userCounts = await store.countUsers(input.channelId);
   const managed = userCounts.active + userCounts.disabled;
@@ -108,6 +107,8 @@ async function planCycleBeating(
 
   // A dry run writes nothing, not even "seen" marks: it remembers GUIDs (ids only) in memory.
   const seenInDryRun = new Set<string>();
+  // A source fault a retry cannot fix (bad base DN, filter, credentials) leaves the activity as a
+  // configuration error naming the setting (failure-boundary.ts); the channel shows it.
   const source = resources.openSource(loaded);
   try {
     for await (const page of source.read({ mode: fullRead ? 'full' : 'incremental', watermark: fullRead ? undefined : state.watermark })) {
@@ -173,11 +174,6 @@ async function planCycleBeating(
       progress.planned = seq;
       cancelled.throwIfAborted();
     }
-  } catch (err) {
-    // A source fault a retry cannot fix (bad base DN, filter, credentials) fails the cycle at once
-    // as a configuration error naming the setting; the channel shows it and tries again later.
-    if (err instanceof DatastoreError && !err.transient) throw configError(err.message, err);
-    throw err;
   } finally {
     await source.close();
   }

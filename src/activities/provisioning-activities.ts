@@ -8,6 +8,7 @@ import { log } from '@temporalio/activity';
 import type { ActivationCheck, OnDemandInput, OnDemandResult } from '../domain/messages';
 import type { CycleMode, CycleOutcome } from '../store/state-store';
 import type { ActivityDeps, LoadedChannel } from './activity-deps';
+import { StoreRecordNotFoundError } from '../store/store-errors';
 import { applyBatch } from './apply-batch';
 import { checkProvisions } from './check-provisions';
 import { ChannelResources } from './channel-resources';
@@ -55,7 +56,7 @@ export function createProvisioningActivities(deps: ActivityDeps) {
 
     async finishCycle(input: { cycleId: number; outcome: CycleOutcome | 'auto'; applied?: { succeeded: number; failed: number; retrying: number } }) {
       const cycle = await store.getCycle(input.cycleId);
-      if (!cycle) throw new Error(`cycle ${input.cycleId} not found`);
+      if (!cycle) throw new StoreRecordNotFoundError('cycle', input.cycleId);
       const counts = { ...cycle.counts, ...(input.applied ?? {}) };
       const outcome: CycleOutcome = input.outcome === 'auto' ? (counts.failed + counts.retrying + counts.invalid > 0 ? 'partial' : 'succeeded') : input.outcome;
       await store.finishCycle(input.cycleId, outcome, counts);

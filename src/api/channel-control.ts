@@ -44,7 +44,7 @@ export class ChannelControl {
     try {
       return await fn();
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError || (err as Error).name === 'WorkflowNotFoundError') throw new ChannelNotRunningError(channelId, { cause: err });
+      if (err instanceof WorkflowNotFoundError) throw new ChannelNotRunningError(channelId, { cause: err });
       throw err;
     }
   }

@@ -77,7 +77,7 @@ export function installProblemHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof ApiError) return sendProblem(reply, err.status, err.kind, err.message, err.issues);
     if (err instanceof ChannelNotRunningError) return sendProblem(reply, 409, 'channel-not-running', err.message);
-    if (err instanceof WorkflowExecutionAlreadyStartedError || err.name === 'WorkflowExecutionAlreadyStartedError') {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
       return sendProblem(reply, 409, 'already-running', 'the same operation is already running for this channel; try again when it finishes');
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

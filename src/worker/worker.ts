@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { ActivityDeps } from '../activities/activity-deps';
+import { toActivityFailure } from '../activities/failure-boundary';
 import { createProvisioningActivities } from '../activities/provisioning-activities';
 import { TASK_QUEUE } from '../workflows/workflow-ids';
 
@@ -23,6 +24,8 @@ export async function createOutboundWorker(options: OutboundWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? TASK_QUEUE,
     activities,
+    // One error boundary: domain and adapter errors become typed failures, retryable or not.
+    interceptors: { activity: [() => ({ inbound: { execute: (input, next) => next(input).catch((err: unknown) => Promise.reject(toActivityFailure(err))) } })] },
     dataConverter: options.dataConverter,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: require.resolve('../workflows/index') }),
     // Plan and apply activities are few and long (batches), so a small number suffices; each

@@ -4,14 +4,14 @@
  * workflow sandbox and is unit-tested without Temporal.
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
-import { ErrorTypes } from '../domain/error-types';
+import { CONFIG_FAILURES, SOURCE_FAILURES, STORE_FAILURES } from '../domain/error-types';
 import type { CycleFailure, CycleFailureReason } from '../domain/messages';
 
 export type { CycleFailure, CycleFailureReason } from '../domain/messages';
 
-const SOURCE_TYPES = new Set(['DatastoreError', 'LdapDatastoreError', 'SqlDatastoreError']);
-const CONFIG_TYPES = new Set<string>([ErrorTypes.ConfigError, ErrorTypes.ChannelNotFound]);
-const STORE_TYPES = new Set(['StateStoreOpenError', 'KnexTimeoutError', 'SqliteError', 'StoreRecordNotFoundError']);
+const SOURCE_TYPES = new Set(SOURCE_FAILURES);
+const CONFIG_TYPES = new Set<string>(CONFIG_FAILURES);
+const STORE_TYPES = new Set(STORE_FAILURES);
 
 export function classifyCycleFailure(err: unknown): CycleFailure {
   let activityType: string | undefined;

@@ -6,7 +6,7 @@ import { identityDrift } from './concur-drift';
 import { hasExtensionWork } from './ups-operation-builder';
 import type { BulkOperation } from './ups-operation-builder';
 import { createConcurConnector, type ConcurConnector, type ConcurConnectorDeps } from './concur-connector';
-import { toTargetError } from './concur-errors';
+import { ConcurTransientError, toTargetError } from './concur-errors';
 
 async function translate<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -62,7 +62,7 @@ export class ConcurUserTarget implements UserTarget {
         const status = await this.connector.getProvisionStatus(provisionId);
         if (!status.completed) return { done: false, outcomes: [] };
         const outcomes = this.connector.provisionOutcomes(status).map((o) =>
-          o.ok ? { ref: o.bulkId ?? '', ok: true } : { ref: o.bulkId ?? '', ok: false, transient: o.error.name === 'ConcurTransientError', message: o.error.message },
+          o.ok ? { ref: o.bulkId ?? '', ok: true } : { ref: o.bulkId ?? '', ok: false, transient: o.error instanceof ConcurTransientError, message: o.error.message },
         );
         return { done: true, outcomes };
       }),
