@@ -3,13 +3,11 @@
  * Identity v4.1 carries core and enterprise attributes synchronously; UPS v4 carries Spend and
  * Travel asynchronously. Every write is validated before sending, and creation never duplicates.
  */
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { ConnectionConfig } from '../../domain/config/connection-config';
 import { SCHEMA_ENTERPRISE, type DesiredConcurUser } from '../../domain/concur-user';
 import { validateConcurUser } from '../../domain/concur-validation';
-import type { SecretResolver } from '../../domain/secrets';
-import { AdaptiveRateLimiter } from './adaptive-rate-limiter';
-import { ConcurrencyLimiter } from './concurrency-limiter';
+import type { WriteOptions } from '../user-target';
 import {
   ConcurConflictError,
   ConcurConnectionError,
@@ -22,38 +20,15 @@ import {
 } from './concur-errors';
 import { ConcurHttpClient, type HttpCounters } from './concur-http-client';
 import { matchAccount, type AccountMatch, type MatchOptions } from './account-match';
-import { ConcurIdentityClient, findByManyKeys, type ConcurUserResource, type SearchOptions, type UserKeys, type UserPage } from './concur-identity-client';
+import { ConcurIdentityClient, findByManyKeys, type ConcurUserResource, type UserKeys } from './concur-identity-client';
 import type { ConcurLogger } from './concur-logger';
-import { OAuth2TokenProvider, StaticTokenProvider, type ConcurTokenProvider } from './concur-token-provider';
-import { InMemoryConcurTokenStore, type ConcurTokenStore } from './concur-token-store';
-import { ConcurUpsClient, DEFAULT_POLL, type PollOptions, type SubmittedProvision } from './concur-ups-client';
-import { operationOutcomes, type OperationOutcome, type ProvisionStatus } from './provision-status';
-import { backoffDelay, DEFAULT_RETRY, type RetryOptions } from './retry-policy';
+import { ConcurUpsClient, type PollOptions } from './concur-ups-client';
+import { operationOutcomes, type ProvisionStatus } from './provision-status';
+import { backoffDelay, type RetryOptions } from './retry-policy';
 import { buildDisablePatch, buildReactivatePatch, buildUpdatePatch, existingEntries, type PatchBody, type UpdatePatchOptions } from './scim-patch-builder';
 import { scimString } from './scim-paths';
 import { buildIdentityUserBody, managerEmployeeNumber } from './scim-user-builder';
 import { extensionBulkOperation, type BulkOperation, type ExtensionMode } from './ups-operation-builder';
-
-export interface ConcurConnectorDeps {
-  secrets: SecretResolver;
-  /** Where OAuth2 tokens (and rotated refresh tokens) persist; in-memory when omitted. */
-  tokens?: ConcurTokenStore;
-  logger?: ConcurLogger;
-  /** undici dispatcher (tests pass a MockAgent); default: a keep-alive Agent owned by the connector. */
-  dispatcher?: Dispatcher;
-  retry?: Partial<RetryOptions>;
-  /** UPS polling for the blocking helpers; the engine's durable loop uses nextPollDelay. */
-  poll?: Partial<PollOptions>;
-  /** Ceiling of the adaptive rate limit (default ConnectionConfig.maxRequestsPerSecond, else 50). */
-  maxRequestsPerSecond?: number;
-  /** Attempts at creating one user when POSTs fail without an answer (default 3). */
-  maxCreateAttempts?: number;
-  /** Origins trusted as a token geolocation besides Concur's https hosts and baseUrl's origin. */
-  trustedGeolocationOrigins?: readonly string[];
-  now?: () => number;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-}
 
 export type CredentialCheck = { ok: true } | { ok: false; reason: ConnectionFailureReason | 'unavailable' | 'unknown'; message: string };
 
@@ -69,14 +44,6 @@ export interface LookedUp {
   existingId?: string;
   /** The account found is not provably this user: the create fails alone with this message. */
   conflict?: string;
-}
-
-export interface WriteOptions {
-  /**
-   * `wait` (default): Spend/Travel go through UPS and the call waits for the provision status.
-   * `skip`: Identity only; the caller submits extensionOperation(...) itself (durable engine).
-   */
-  extensions?: 'wait' | 'skip';
 }
 
 const MANAGER_CACHE_LIMIT = 10_000;
@@ -104,7 +71,7 @@ export class ConcurConnector {
     return { ...this.http.counters, rateLimitRps: this.http.rateLimitRps };
   }
 
-  /** Side-effect-free check: a token, then `GET /Users?count=1&attributes=id` (digest §2.3). */
+  /** Side-effect-free check: a token, then `GET /Users?count=1&attributes=id` (reads one id, changes nothing). */
   async verifyCredentials(): Promise<CredentialCheck> {
     try {
       await this.identity.listUsers({ count: 1, attributes: ['id'] });
@@ -123,7 +90,7 @@ export class ConcurConnector {
    * externalId; see account-match.ts); a userName held by someone else is a conflict, never a
    * takeover. Looks again after a POST whose answer was lost, so a retry never makes a second user.
    */
-  async ensureUser(desired: DesiredConcurUser, options: WriteOptions & MatchOptions & { lookedUp?: LookedUp } = {}): Promise<EnsureUserResult> {
+  async ensureUser(desired: DesiredConcurUser, options: WriteOptions & { lookedUp?: LookedUp } = {}): Promise<EnsureUserResult> {
     validate(desired);
     const keys = userKeys(desired);
     // A caller that just looked the user up (findExisting) saves the search; recovery look-ups stay.
@@ -168,7 +135,7 @@ export class ConcurConnector {
     validate(desired);
     const managerId = await this.resolveManager(desired);
     await this.patchWithFallback(id, (o) => buildUpdatePatch(desired, { ...o, managerId }));
-    if ((options.extensions ?? 'wait') === 'wait') await this.provisionExtensions(id, desired, 'update');
+    if (!options.deferExtensions) await this.provisionExtensions(id, desired, 'update');
   }
 
   /** Soft deprovision: `active=false` and terminationDate = `at`. */
@@ -185,23 +152,7 @@ export class ConcurConnector {
     validate(desired);
     const managerId = await this.resolveManager(desired);
     await this.patchWithFallback(id, (o) => buildReactivatePatch(desired, { ...o, managerId }));
-    if ((options.extensions ?? 'wait') === 'wait') await this.provisionExtensions(id, desired, 'update');
-  }
-
-  /** Full replace (PUT): attributes not in `desired` are cleared by Concur. Only for deliberate resets. */
-  async replaceUser(id: string, desired: DesiredConcurUser): Promise<void> {
-    validate(desired);
-    const body = buildIdentityUserBody(desired, { companyId: this.connection.companyId, managerId: await this.resolveManager(desired) });
-    await this.identity.replaceUser(id, body);
-  }
-
-  /** Hard delete. Concur discourages it and refuses users with history; only when configured. */
-  async deleteUser(id: string): Promise<void> {
-    await this.identity.deleteUser(id);
-  }
-
-  async getUser(id: string, attributes?: string[]): Promise<ConcurUserResource> {
-    return this.identity.getUser(id, attributes);
+    if (!options.deferExtensions) await this.provisionExtensions(id, desired, 'update');
   }
 
   /** The account these keys may be linked to, a conflict, or none (account-match.ts). */
@@ -219,29 +170,7 @@ export class ConcurConnector {
     });
   }
 
-  async searchUsers(filter: string | undefined, options?: SearchOptions): Promise<UserPage> {
-    return this.identity.search(filter, options);
-  }
-
   // UPS ---------------------------------------------------------------------------------------
-
-  /** The UPS operation carrying a user's Spend/Travel attributes; undefined when there are none. */
-  extensionOperation(id: string, desired: DesiredConcurUser, mode: ExtensionMode, bulkId?: string): BulkOperation | undefined {
-    return extensionBulkOperation(id, desired, mode, bulkId);
-  }
-
-  submitBulk(operations: BulkOperation[]): Promise<SubmittedProvision[]> {
-    return this.ups.submitBulk(operations);
-  }
-
-  getProvisionStatus(id: string): Promise<ProvisionStatus> {
-    return this.ups.getProvisionStatus(id);
-  }
-
-  /** Per operation: ok, or the failed extension(s) with Concur's messages. */
-  provisionOutcomes(status: ProvisionStatus): OperationOutcome[] {
-    return operationOutcomes(status);
-  }
 
   provisionAndWait(operations: BulkOperation[], poll?: Partial<PollOptions>): Promise<ProvisionStatus[]> {
     return this.ups.provisionAndWait(operations, { ...this.options.poll, ...poll });
@@ -264,7 +193,7 @@ export class ConcurConnector {
   // internals ---------------------------------------------------------------------------------
 
   private async afterCreate(id: string, desired: DesiredConcurUser, options: WriteOptions): Promise<void> {
-    if ((options.extensions ?? 'wait') === 'wait') await this.provisionExtensions(id, desired, 'create');
+    if (!options.deferExtensions) await this.provisionExtensions(id, desired, 'create');
   }
 
   /**
@@ -320,58 +249,4 @@ function linkOrThrow(match: AccountMatch): string | undefined {
 function userKeys(desired: DesiredConcurUser): UserKeys {
   const u = desired.identity;
   return { employeeNumber: u.enterprise.employeeNumber || undefined, userName: u.userName || undefined, externalId: u.externalId || undefined };
-}
-
-/** Builds a connector for one SP connection (keep-alive pool, token handling, limits). */
-export function createConcurConnector(connection: ConnectionConfig, deps: ConcurConnectorDeps): ConcurConnector {
-  const retry: RetryOptions = { ...DEFAULT_RETRY, ...deps.retry };
-  const ownedDispatcher = deps.dispatcher
-    ? undefined
-    : new Agent({ connections: connection.maxConnections, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000, connect: { timeout: Math.min(connection.timeoutMs, 10_000) } });
-  const dispatcher = deps.dispatcher ?? ownedDispatcher!;
-  let tokens: ConcurTokenProvider;
-  if (connection.auth.type === 'OAUTH_ACCESS_TOKEN') {
-    const ref = connection.auth.accessToken;
-    tokens = new StaticTokenProvider(() => deps.secrets.resolve(ref), connection.baseUrl);
-  } else {
-    if (!deps.tokens) deps.logger?.warn?.({ connectionId: connection.id }, 'concur: no token store given; rotated refresh tokens are kept in memory only');
-    tokens = new OAuth2TokenProvider({
-      connectionId: connection.id,
-      auth: connection.auth,
-      baseUrl: connection.baseUrl,
-      secrets: deps.secrets,
-      store: deps.tokens ?? new InMemoryConcurTokenStore(),
-      dispatcher,
-      timeoutMs: connection.timeoutMs,
-      retry,
-      trustedOrigins: deps.trustedGeolocationOrigins,
-      logger: deps.logger,
-      now: deps.now,
-      sleep: deps.sleep,
-      random: deps.random,
-    });
-  }
-  const maxRps = deps.maxRequestsPerSecond ?? connection.maxRequestsPerSecond ?? 50;
-  const http = new ConcurHttpClient({
-    tokens,
-    dispatcher,
-    concurrency: new ConcurrencyLimiter(connection.maxConnections),
-    rateLimiter: new AdaptiveRateLimiter({ maxRps, now: deps.now, sleep: deps.sleep }),
-    retry,
-    timeoutMs: connection.timeoutMs,
-    connectionId: connection.id,
-    logger: deps.logger,
-    now: deps.now,
-    sleep: deps.sleep,
-    random: deps.random,
-  });
-  return new ConcurConnector(connection, http, {
-    ownedDispatcher,
-    poll: { ...DEFAULT_POLL, ...deps.poll },
-    retry,
-    maxCreateAttempts: deps.maxCreateAttempts ?? 3,
-    logger: deps.logger,
-    sleep: deps.sleep,
-    random: deps.random,
-  });
 }

@@ -3,9 +3,10 @@ import type { ConnectionConfig } from '../../domain/config/connection-config';
 import type { DesiredConcurUser } from '../../domain/concur-user';
 import { TargetError, type ExtensionWriter, type LookedUpUser, type TargetUser, type UserTarget, type WriteOptions } from '../user-target';
 import { identityDrift } from './concur-drift';
-import { hasExtensionWork } from './ups-operation-builder';
-import type { BulkOperation } from './ups-operation-builder';
-import { createConcurConnector, type ConcurConnector, type ConcurConnectorDeps } from './concur-connector';
+import { extensionBulkOperation, hasExtensionWork, type BulkOperation } from './ups-operation-builder';
+import type { ConcurConnector } from './concur-connector';
+import { createConcurConnector, type ConcurConnectorDeps } from './concur-connector-factory';
+import { operationOutcomes } from './provision-status';
 import { ConcurTransientError, toTargetError } from './concur-errors';
 
 async function translate<T>(work: () => Promise<T>): Promise<T> {
@@ -25,7 +26,7 @@ export class ConcurUserTarget implements UserTarget {
 
   create(desired: DesiredConcurUser, lookedUp?: LookedUpUser, options: WriteOptions = {}): Promise<{ id: string; linked: boolean }> {
     return translate(async () => {
-      const result = await this.connector.ensureUser(desired, { lookedUp, linkByUserName: options.linkByUserName, extensions: options.deferExtensions ? 'skip' : 'wait' });
+      const result = await this.connector.ensureUser(desired, { ...options, lookedUp });
       return { id: result.id, linked: result.outcome === 'linked' };
     });
   }
@@ -35,7 +36,7 @@ export class ConcurUserTarget implements UserTarget {
   }
 
   update(id: string, desired: DesiredConcurUser, options: WriteOptions = {}): Promise<void> {
-    return translate(() => this.connector.updateUser(id, desired, { extensions: options.deferExtensions ? 'skip' : 'wait' }));
+    return translate(() => this.connector.updateUser(id, desired, options));
   }
 
   disable(id: string, at: Date): Promise<void> {
@@ -43,7 +44,7 @@ export class ConcurUserTarget implements UserTarget {
   }
 
   reactivate(id: string, desired: DesiredConcurUser, options: WriteOptions = {}): Promise<void> {
-    return translate(() => this.connector.reactivateUser(id, desired, { extensions: options.deferExtensions ? 'skip' : 'wait' }));
+    return translate(() => this.connector.reactivateUser(id, desired, options));
   }
 
   /** Spend/Travel through UPS: one Bulk request per 100 operations, results by bulkId (= ref). */
@@ -52,16 +53,16 @@ export class ConcurUserTarget implements UserTarget {
     submit: (items) =>
       translate(async () => {
         const ops = items
-          .map((i) => this.connector.extensionOperation(i.id, i.desired, i.mode, i.ref))
+          .map((i) => extensionBulkOperation(i.id, i.desired, i.mode, i.ref))
           .filter((op): op is BulkOperation => Boolean(op));
         if (ops.length === 0) return [];
-        return (await this.connector.submitBulk(ops)).map((p) => p.id);
+        return (await this.connector.ups.submitBulk(ops)).map((p) => p.id);
       }),
     check: (provisionId) =>
       translate(async () => {
-        const status = await this.connector.getProvisionStatus(provisionId);
+        const status = await this.connector.ups.getProvisionStatus(provisionId);
         if (!status.completed) return { done: false, outcomes: [] };
-        const outcomes = this.connector.provisionOutcomes(status).map((o) =>
+        const outcomes = operationOutcomes(status).map((o) =>
           o.ok ? { ref: o.bulkId ?? '', ok: true } : { ref: o.bulkId ?? '', ok: false, transient: o.error instanceof ConcurTransientError, message: o.error.message },
         );
         return { done: true, outcomes };
@@ -83,7 +84,7 @@ export class ConcurUserTarget implements UserTarget {
   }
 
   remove(id: string): Promise<void> {
-    return translate(() => this.connector.deleteUser(id));
+    return translate(() => this.connector.identity.deleteUser(id));
   }
 
   close(): Promise<void> {

@@ -6,7 +6,9 @@ import { createServer, type AddressInfo } from 'node:net';
 import { createConcurSimulator, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_COMPANY_ID, DEMO_REQUEST_TOKEN, DEMO_TOKEN, type ConcurSimulator } from '../../../simulators/concur';
 import type { ConnectionConfig } from '../../../src/domain/config/connection-config';
 import { SCHEMA_ENTERPRISE, SCHEMA_SPEND, SCHEMA_TRAVEL } from '../../../src/domain/concur-user';
-import { createConcurConnector, type ConcurConnector, type ConcurConnectorDeps } from '../../../src/targets/concur/concur-connector';
+import { operationOutcomes } from '../../../src/targets/concur/provision-status';
+import type { ConcurConnector } from '../../../src/targets/concur/concur-connector';
+import { createConcurConnector, type ConcurConnectorDeps } from '../../../src/targets/concur/concur-connector-factory';
 import { ConcurExtensionError } from '../../../src/targets/concur/concur-errors';
 import { InMemoryConcurTokenStore } from '../../../src/targets/concur/concur-token-store';
 import { withRequestSignal } from '../../../src/targets/request-signal';
@@ -111,9 +113,9 @@ test('verify, create, link, update with clear/createOnly, disable, reactivate, d
   expect(user.active).toBe(true);
   expect(user[SCHEMA_ENTERPRISE].terminationDate).toBeUndefined();
 
-  await c.deleteUser(created.id);
+  await c.identity.deleteUser(created.id);
   expect(sim.users()).toHaveLength(0);
-  await expect(c.getUser(created.id)).rejects.toMatchObject({ kind: 'not-found' });
+  await expect(c.identity.getUser(created.id)).rejects.toMatchObject({ kind: 'not-found' });
 });
 
 test('Spend and Travel through UPS bulk + provision status', async () => {
@@ -136,7 +138,7 @@ test('UPS extension failure is reported with the extension named', async () => {
   const [status] = await c.provisionAndWait([{ method: 'PATCH', path: `/Users/${id}`, bulkId: id, data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: `${SCHEMA_SPEND}:country`, value: 'USA' }] } }]);
   // That request is invalid on purpose (country longer than 2): keep it out of the contract check.
   sim.reset();
-  const outcomes = c.provisionOutcomes(status);
+  const outcomes = operationOutcomes(status);
   expect(outcomes).toHaveLength(1);
   const [outcome] = outcomes;
   expect(outcome.ok).toBe(false);
@@ -212,7 +214,7 @@ test('a write abandoned (per-write timeout or cancellation) aborts its request o
   const before = c.stats.requests;
   sim.setFaults({ latencyMs: 3000 });
   const started = Date.now();
-  const err = await withRequestSignal(AbortSignal.timeout(300), () => c.getUser(created.id)).catch((e) => e);
+  const err = await withRequestSignal(AbortSignal.timeout(300), () => c.identity.getUser(created.id)).catch((e) => e);
   const elapsed = Date.now() - started;
   sim.setFaults({});
   // Rejected at the deadline, not when the slow answer would have come, and no second attempt.

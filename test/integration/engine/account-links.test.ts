@@ -5,7 +5,8 @@
  * accounts without any employeeNumber. The same rule holds in cycles and on demand.
  */
 import { SCHEMA_ENTERPRISE } from '../../../src/domain/concur-user';
-import { createConcurConnector, type ConcurConnector } from '../../../src/targets/concur/concur-connector';
+import type { ConcurConnector } from '../../../src/targets/concur/concur-connector';
+import { createConcurConnector } from '../../../src/targets/concur/concur-connector-factory';
 import { desiredUser, secrets } from '../../unit/concur/support/mock-concur';
 import { DEMO_TOKEN, EngineHarness, eventually } from '../../support/engine-harness';
 import { person } from '../../support/memory-source';

@@ -1,4 +1,5 @@
-import { createConcurConnector, type ConcurConnector } from '../../../src/targets/concur/concur-connector';
+import type { ConcurConnector } from '../../../src/targets/concur/concur-connector';
+import { createConcurConnector } from '../../../src/targets/concur/concur-connector-factory';
 import {
   ConcurConnectionError,
   ConcurDataError,
@@ -59,7 +60,7 @@ const creates = () => mock.requests.filter((r) => r.method === 'POST' && r.path 
 describe('transient failures', () => {
   test('a huge Retry-After is capped: the error carries at most MAX_RETRY_AFTER_MS, nothing sleeps for days', async () => {
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(429, {}, { headers: { 'retry-after': '99999999' } });
-    const err = await connector.getUser(USER_ID).catch((e) => e);
+    const err = await connector.identity.getUser(USER_ID).catch((e) => e);
     expect(err).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: MAX_RETRY_AFTER_MS });
     expect(fast.delays).toEqual([]);
   });
@@ -69,7 +70,7 @@ describe('transient failures', () => {
     for (let i = 0; i < fast.retry.maxAttempts; i++) {
       mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(200, huge, { headers: json });
     }
-    const err = await connector.getUser(USER_ID).catch((e) => e);
+    const err = await connector.identity.getUser(USER_ID).catch((e) => e);
     expect(err).toBeInstanceOf(ConcurTransientError);
     expect(err).toMatchObject({ code: 'RESPONSE_TOO_LARGE', maybeApplied: false });
   });
@@ -77,7 +78,7 @@ describe('transient failures', () => {
   test('429 with Retry-After 0 is retried after a jittered backoff, and the rate limit halves', async () => {
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(429, { httpStatus: '429 - Too Many Requests', error: { id: 'security.rate.limit.reached', message: 'Too many requests' } }, { headers: { 'retry-after': '0', ...json } });
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(200, userResource(), { headers: json });
-    const user = await connector.getUser(USER_ID);
+    const user = await connector.identity.getUser(USER_ID);
     expect(user.id).toBe(USER_ID);
     expect(fast.delays).toHaveLength(1);
     expect(fast.delays[0]).toBeGreaterThan(0);
@@ -90,14 +91,14 @@ describe('transient failures', () => {
   test('429 with Retry-After N waits at least N seconds', async () => {
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(429, {}, { headers: { 'retry-after': '3' } });
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(200, userResource(), { headers: json });
-    await connector.getUser(USER_ID);
+    await connector.identity.getUser(USER_ID);
     // The retry loop waits ≥3000 ms; the limiter also holds back every caller until then.
     expect(Math.max(...fast.delays)).toBeGreaterThanOrEqual(3000);
   });
 
   test('a Retry-After beyond the time budget is not waited for: the transient error carries it', async () => {
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(429, {}, { headers: { 'retry-after': '3600' } });
-    const err = await connector.getUser(USER_ID).catch((e) => e);
+    const err = await connector.identity.getUser(USER_ID).catch((e) => e);
     expect(err).toBeInstanceOf(ConcurTransientError);
     expect(err).toMatchObject({ code: 'RATE_LIMITED', retryAfterMs: 3_600_000 });
     expect(classifyConcurError(err)).toBe('transient');
@@ -107,7 +108,7 @@ describe('transient failures', () => {
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(503, scimError(503, 'Service Unavailable'), { headers: json });
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(500, scimError(500, 'oops'), { headers: json });
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(200, userResource(), { headers: json });
-    await expect(connector.getUser(USER_ID)).resolves.toMatchObject({ id: USER_ID });
+    await expect(connector.identity.getUser(USER_ID)).resolves.toMatchObject({ id: USER_ID });
     expect(fast.delays).toHaveLength(2);
     // Exponential: the second wait is longer than the first.
     expect(fast.delays[1]).toBeGreaterThan(fast.delays[0]);
@@ -115,7 +116,7 @@ describe('transient failures', () => {
 
   test('attempts are bounded: persistent 503 ends as a transient error after maxAttempts', async () => {
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'GET' }).reply(503, scimError(503, 'down'), { headers: json }).times(4);
-    const err = await connector.getUser(USER_ID).catch((e) => e);
+    const err = await connector.identity.getUser(USER_ID).catch((e) => e);
     expect(err).toBeInstanceOf(ConcurTransientError);
     expect(err.status).toBe(503);
     expect(mock.requests).toHaveLength(4);
@@ -277,9 +278,9 @@ describe('connection-level errors', () => {
 
   test('403 → company-not-authorised, or missing-scope when Concur says so', async () => {
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'DELETE' }).reply(403, scimError(403, 'Forbidden'), { headers: json });
-    await expect(connector.deleteUser(USER_ID)).rejects.toMatchObject({ reason: 'company-not-authorised' });
+    await expect(connector.identity.deleteUser(USER_ID)).rejects.toMatchObject({ reason: 'company-not-authorised' });
     mock.pool().intercept({ path: `${BASE}/Users/${USER_ID}`, method: 'DELETE' }).reply(403, scimError(403, 'insufficient scope: identity.user.delete'), { headers: json });
-    await expect(connector.deleteUser(USER_ID)).rejects.toMatchObject({ reason: 'missing-scope' });
+    await expect(connector.identity.deleteUser(USER_ID)).rejects.toMatchObject({ reason: 'missing-scope' });
   });
 
   test('verifyCredentials: GET /Users?count=1&attributes=id, ok or the reason', async () => {
@@ -297,7 +298,7 @@ describe('unreachable Concur (real loopback socket, nothing listening)', () => {
   test('connection refused after retries → connection error unreachable; verify says unreachable', async () => {
     const closed = createConcurConnector(staticConnection({ baseUrl: 'http://127.0.0.1:9' }), { secrets: secrets(), retry: fast.retry, sleep: fast.sleep, random: fast.random });
     try {
-      const err = await closed.getUser(USER_ID).catch((e) => e);
+      const err = await closed.identity.getUser(USER_ID).catch((e) => e);
       expect(err).toBeInstanceOf(ConcurConnectionError);
       expect(err.reason).toBe('unreachable');
       expect(closed.stats.requests).toBe(4);

@@ -1,5 +1,5 @@
 import type { ConnectionConfig } from '../../../src/domain/config/connection-config';
-import { createConcurConnector } from '../../../src/targets/concur/concur-connector';
+import { createConcurConnector } from '../../../src/targets/concur/concur-connector-factory';
 import { ConcurConnectionError, ConcurTransientError } from '../../../src/targets/concur/concur-errors';
 import { OAuth2TokenProvider } from '../../../src/targets/concur/concur-token-provider';
 import { InMemoryConcurTokenStore } from '../../../src/targets/concur/concur-token-store';
@@ -121,7 +121,7 @@ test('code 16: retried at the returned geolocation, and API calls go there', asy
     retry: fast.retry,
     sleep: fast.sleep,
   });
-  await connector.getUser(USER_ID);
+  await connector.identity.getUser(USER_ID);
   expect(mock.requests.map((r) => `${r.origin}${r.path}`)).toEqual([`${ORIGIN}/oauth2/v0/token`, `${EU}/oauth2/v0/token`, `${EU}/profile/identity/v4.1/Users/${USER_ID}`]);
   expect(mock.requests[2].headers.authorization).toBe('Bearer AT1');
   expect((await store.load('concur-test'))?.geolocation).toBe(EU);

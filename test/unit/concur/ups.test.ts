@@ -1,8 +1,10 @@
 import { SCHEMA_SPEND } from '../../../src/domain/concur-user';
-import { createConcurConnector, type ConcurConnector } from '../../../src/targets/concur/concur-connector';
+import type { ConcurConnector } from '../../../src/targets/concur/concur-connector';
+import { createConcurConnector } from '../../../src/targets/concur/concur-connector-factory';
 import { ConcurExtensionError } from '../../../src/targets/concur/concur-errors';
 import { nextPollDelay, ProvisionTimeoutError } from '../../../src/targets/concur/concur-ups-client';
-import { parseProvisionStatus } from '../../../src/targets/concur/provision-status';
+import { operationOutcomes, parseProvisionStatus } from '../../../src/targets/concur/provision-status';
+import { extensionBulkOperation } from '../../../src/targets/concur/ups-operation-builder';
 import { ContractValidator } from './support/openapi-contract';
 import { USER_ID, desiredUser, fastDeps, json, mockConcur, secrets, staticConnection, type MockConcur } from './support/mock-concur';
 
@@ -71,8 +73,8 @@ afterEach(async () => {
 
 test('submitBulk splits 250 operations into requests of 100, 100 and 50 and returns each provision id', async () => {
   for (const [i, n] of [100, 100, 50].entries()) mock.pool().intercept(BULK).reply(202, accepted(`p${i}`, n), { headers: json });
-  const ops = Array.from({ length: 250 }, (_, i) => connector.extensionOperation(USER_ID, spendUser(), 'update', `guid-${i}`)!);
-  const submitted = await connector.submitBulk(ops);
+  const ops = Array.from({ length: 250 }, (_, i) => extensionBulkOperation(USER_ID, spendUser(), 'update', `guid-${i}`)!);
+  const submitted = await connector.ups.submitBulk(ops);
   expect(submitted.map((s) => [s.id, s.bulkIds.length])).toEqual([
     ['p0', 100],
     ['p1', 100],
@@ -89,7 +91,7 @@ test('provisionAndWait polls no faster than the interval, backing off, until com
     .pool()
     .intercept({ path: statusPath('p1'), method: 'GET' })
     .reply(200, { ...accepted('p1', 1), status: { completed: true, success: true }, operations: [{ id: 'o', bulkId: USER_ID, status: { completed: true, success: true } }] }, { headers: json });
-  const [status] = await connector.provisionAndWait([connector.extensionOperation(USER_ID, spendUser(), 'update')!]);
+  const [status] = await connector.provisionAndWait([extensionBulkOperation(USER_ID, spendUser(), 'update')!]);
   expect(status).toMatchObject({ id: 'p1', completed: true, success: true });
   expect(fast.delays).toEqual([5000, 7500, 11250]);
   expect(mock.requests[1].path).toBe('/profile/v4/provisions/p1/status?attributes=operations&startIndex=1&count=100');
@@ -104,7 +106,7 @@ test('207 partial: the failed extension and its message are reported, as a data 
   expect(err.failedExtensions.map((e: { name: string }) => e.name)).toEqual([SCHEMA_SPEND]);
   expect(err.message).toBe('spend:2.0:User failed (500): urn:ietf:params:scim:schemas:extension:spend:2.0:User:customData[id eq "custom3"].value: Invalid List Item');
   expect(err).toMatchObject({ code: 'EXTENSION_FAILED', userId: USER_ID, field: `${SCHEMA_SPEND}:customData[id eq "custom3"].value` });
-  expect(connector.provisionOutcomes(parseProvisionStatus(partial('p2')))).toEqual([expect.objectContaining({ ok: false, userId: USER_ID })]);
+  expect(operationOutcomes(parseProvisionStatus(partial('p2')))).toEqual([expect.objectContaining({ ok: false, userId: USER_ID })]);
 });
 
 test('updateUser sends Identity then UPS; extensions: skip leaves UPS to the caller', async () => {
@@ -115,7 +117,7 @@ test('updateUser sends Identity then UPS; extensions: skip leaves UPS to the cal
     .intercept({ path: statusPath('p3'), method: 'GET' })
     .reply(200, { ...accepted('p3', 1), status: { completed: true, success: true }, operations: [{ id: 'o', bulkId: USER_ID, status: { completed: true, success: true } }] }, { headers: json });
   await connector.updateUser(USER_ID, spendUser());
-  await connector.updateUser(USER_ID, spendUser(), { extensions: 'skip' });
+  await connector.updateUser(USER_ID, spendUser(), { deferExtensions: true });
   expect(mock.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
     `PATCH /profile/identity/v4.1/Users/${USER_ID}`,
     'POST /profile/v4/Bulk',
@@ -127,7 +129,7 @@ test('updateUser sends Identity then UPS; extensions: skip leaves UPS to the cal
 test('a provision that never completes ends in ProvisionTimeoutError (transient)', async () => {
   mock.pool().intercept(BULK).reply(202, accepted('p4', 1), { headers: json });
   mock.pool().intercept({ path: statusPath('p4'), method: 'GET' }).reply(200, accepted('p4', 1), { headers: json }).persist();
-  const err = await connector.provisionAndWait([connector.extensionOperation(USER_ID, spendUser(), 'update')!], { timeoutMs: 30_000 }).catch((e) => e);
+  const err = await connector.provisionAndWait([extensionBulkOperation(USER_ID, spendUser(), 'update')!], { timeoutMs: 30_000 }).catch((e) => e);
   expect(err).toBeInstanceOf(ProvisionTimeoutError);
   expect(err.kind).toBe('transient');
 });
