@@ -7,6 +7,7 @@ import { applyUserWrite, type UserWriteResult } from './apply-user';
 import type { ChannelResources } from './channel-resources';
 import { withHeartbeat } from './heartbeat-ticker';
 import { ORPHAN_GUID_PREFIX } from './target-reconcile';
+import { extensionRef } from '../domain/plan/extension-ref';
 
 export interface ApplyBatchResult {
   /** Outcome counts over the whole batch, including items done by an earlier attempt. */
@@ -29,8 +30,6 @@ function hasExtensionWork(target: UserTarget, item: PlanItem): boolean {
   return target.extensions.has(item.desired, extensionMode(item));
 }
 
-/** Ties an extension operation back to its plan item. */
-export const extensionRef = (cycleId: number, seq: number): string => `${cycleId}.${seq}`;
 
 /** Users written per store flush: bounds what a crash can make us redo (redo is idempotent). */
 const FLUSH_EVERY = 50;

@@ -2,6 +2,7 @@ import type { AuditEntry, PlanItem, ProvisionedUserPatch } from '../store/state-
 import type { ActivityDeps } from './activity-deps';
 import type { ChannelResources } from './channel-resources';
 import { BATCH_SIZE } from './plan-cycle';
+import { parseExtensionRef } from '../domain/plan/extension-ref';
 
 export interface CheckProvisionsResult {
   /** Provisions not finished yet: check again later. */
@@ -29,8 +30,9 @@ export async function checkProvisions(deps: ActivityDeps, resources: ChannelReso
       continue;
     }
     for (const o of result.outcomes) {
-      const [cycle, seq] = o.ref.split('.').map(Number);
-      if (cycle !== input.cycleId || !Number.isInteger(seq)) continue;
+      const ref = parseExtensionRef(o.ref);
+      if (ref?.cycleId !== input.cycleId) continue;
+      const { seq } = ref;
       if (o.ok) confirmed.push(seq);
       else failures.push({ seq, transient: Boolean(o.transient), message: o.message ?? 'extension failed' });
     }

@@ -11,7 +11,7 @@ import type { ActivityDeps } from './activity-deps';
 import { StoreRecordNotFoundError } from '../store/store-errors';
 import type { ChannelResources } from './channel-resources';
 import { withHeartbeat } from './heartbeat-ticker';
-import { zeroCounts } from './cycle-counts';
+import { zeroCounts } from '../domain/cycle';
 
 /** Users per apply batch: small enough that a pause takes effect within about a second. */
 export const BATCH_SIZE = 250;

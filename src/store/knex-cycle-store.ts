@@ -1,3 +1,4 @@
+import { zeroCounts } from '../domain/cycle';
 import { KnexTokenStore } from './knex-token-store';
 import { StoreRecordNotFoundError } from './store-errors';
 import { CHUNK, chunks, toNumber } from './row-values';
@@ -183,8 +184,4 @@ export class KnexCycleStore extends KnexTokenStore {
       }
     });
   }
-}
-
-function zeroCounts(): CycleCounts {
-  return { read: 0, excluded: 0, unchanged: 0, create: 0, update: 0, disable: 0, delete: 0, reactivate: 0, succeeded: 0, failed: 0, retrying: 0, invalid: 0 };
 }

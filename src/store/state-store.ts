@@ -3,6 +3,7 @@ import type { ConnectionConfig } from '../domain/config/connection-config';
 import type { DatastoreConfig } from '../domain/config/datastore-config';
 import type { DesiredConcurUser } from '../domain/concur-user';
 import type { CycleCounts, CycleMode, CycleOutcome } from '../domain/cycle';
+import type { PlannedAction } from '../domain/plan/plan-user';
 
 export type { CycleCounts, CycleMode, CycleOutcome } from '../domain/cycle';
 
@@ -14,9 +15,6 @@ export type { CycleCounts, CycleMode, CycleOutcome } from '../domain/cycle';
  */
 
 export type UserStatus = 'active' | 'disabled' | 'deleted' | 'failed';
-
-/** Planned action for one user in one cycle. */
-export type PlanAction = 'create' | 'update' | 'disable' | 'delete' | 'reactivate';
 
 export interface ProvisionedUser {
   channelId: string;
@@ -46,7 +44,7 @@ export interface PlanItem {
   cycleId: number;
   seq: number;
   guid: string;
-  action: PlanAction;
+  action: PlannedAction;
   /** Why the action was chosen, e.g. `new in scope`, `mapped values changed`, `left scope`. */
   reason: string;
   batchNo: number;
@@ -83,7 +81,7 @@ export interface AuditEntry {
   guid: string;
   cycleId?: number;
   at: Date;
-  action: PlanAction | 'link' | 'retry' | 'skip' | 'invalid';
+  action: PlannedAction | 'link' | 'retry' | 'skip' | 'invalid';
   /** `warning`: a write the channel's provisioning options held back (the reason names the option). */
   outcome: 'succeeded' | 'failed' | 'retrying' | 'planned' | 'skipped' | 'warning';
   reason: string;

@@ -16,6 +16,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { CONFIG_FAILURES } from '../domain/error-types';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import { removalGuardReason } from '../domain/plan/removal-guard';
+import { BREAKER_PROBE_MAX_MS, nextPollDelay, PROVISION_POLL } from '../domain/schedules';
 import type { PlanCycleResult } from '../activities/plan-cycle';
 import type { CycleCounts, CycleOutcome } from '../domain/cycle';
 import type { CycleSummary, CycleWorkflowInput } from '../domain/messages';
@@ -53,11 +54,7 @@ const { probeTarget } = proxyActivities<ProvisioningActivities>({
 
 /** Batches applied at once; each applies its users with the channel's max threads. */
 const PARALLEL_BATCHES = 2;
-const BREAKER_PROBE_MAX_MS = 5 * 60_000;
 const nextBreakerProbeMs = (delayMs: number) => Math.min(delayMs * 2, BREAKER_PROBE_MAX_MS);
-/** UPS asks for status polls no faster than every 5 s; back off to a minute; give up after an hour. */
-const PROVISION_POLL = { firstMs: 5_000, maxMs: 60_000, factor: 1.5, timeoutMs: 60 * 60_000 };
-const nextPollDelay = (poll: number) => Math.min(PROVISION_POLL.firstMs * PROVISION_POLL.factor ** poll, PROVISION_POLL.maxMs);
 
 export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSummary> {
   const startedAt = Date.now();
@@ -163,7 +160,7 @@ async function applyOneBatch(input: CycleWorkflowInput, cycleId: number, batchNo
 /** Spend/Travel (UPS) provisions complete asynchronously: await them with durable timers. */
 async function awaitExtensions(input: CycleWorkflowInput, cycleId: number, cycle: CycleEntity): Promise<void> {
   const waitStarted = Date.now();
-  for (let poll = 0; cycle.pendingProvisions.length > 0 && !cycle.stopRequested && Date.now() - waitStarted < PROVISION_POLL.timeoutMs; poll++) {
+  for (let poll = 1; cycle.pendingProvisions.length > 0 && !cycle.stopRequested && Date.now() - waitStarted < PROVISION_POLL.timeoutMs; poll++) {
     cycle.enter('awaiting-extensions');
     if (await condition(() => cycle.stopRequested, nextPollDelay(poll))) break;
     cycle.provisionsChecked(await checkProvisions({ channelId: input.channelId, cycleId, provisionIds: cycle.pendingProvisions }));

@@ -4,6 +4,7 @@
  */
 import { proxyActivities, sleep } from '@temporalio/workflow';
 import { CONFIG_FAILURES } from '../domain/error-types';
+import { RETRY_DEFAULTS, USER_RETRY_MAX_DELAY_MS } from '../domain/schedules';
 import type { ProvisioningActivities } from '../activities/provisioning-activities';
 import type { UserRetryInput } from './messages';
 
@@ -13,15 +14,15 @@ const { retryUser, markUserFailed } = proxyActivities<ProvisioningActivities>({
 });
 
 export async function userRetryWorkflow(input: UserRetryInput): Promise<{ outcome: string; attempts: number }> {
-  const maxAttempts = input.maxAttempts ?? 8;
-  let delay = input.initialDelayMs ?? 10_000;
+  const maxAttempts = input.maxAttempts ?? RETRY_DEFAULTS.maxAttempts;
+  let delay = input.initialDelayMs ?? RETRY_DEFAULTS.initialDelaySeconds * 1000;
   let lastMessage = '';
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     await sleep(delay);
     const result = await retryUser({ channelId: input.channelId, guid: input.guid, attempt });
     if (result.outcome !== 'retry') return { outcome: result.outcome, attempts: attempt };
     lastMessage = result.message ?? 'transient failure';
-    delay = Math.min(delay * 2, 30 * 60_000);
+    delay = Math.min(delay * 2, USER_RETRY_MAX_DELAY_MS);
   }
   await markUserFailed({ channelId: input.channelId, guid: input.guid, message: `gave up after ${maxAttempts} retries: ${lastMessage}` });
   return { outcome: 'failed', attempts: maxAttempts };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAX_BREAKER_PROBE_SECONDS, MAX_INTERVAL_SECONDS, MAX_REQUEST_TIMEOUT_MS, MAX_RETRY_DELAY_SECONDS, durationMs } from './duration-limits';
 import { AttributeMapping } from './mapping-config';
 import { Exclusion, SourceLocation, SourceSettings } from './source-settings';
+import { RETRY_DEFAULTS } from '../schedules';
 
 export const ChannelConfig = z
   .object({
@@ -52,12 +53,12 @@ export const ChannelConfig = z
     /** Durable per-user retries after transient failures, and the circuit breaker's first probe. */
     retry: z
       .object({
-        initialDelaySeconds: z.number().min(0.1).max(MAX_RETRY_DELAY_SECONDS, `at most ${MAX_RETRY_DELAY_SECONDS} s`).default(10),
-        maxAttempts: z.number().int().min(1).max(100).default(8),
-        breakerProbeSeconds: z.number().min(0.1).max(MAX_BREAKER_PROBE_SECONDS, `at most ${MAX_BREAKER_PROBE_SECONDS} s`).default(5),
+        initialDelaySeconds: z.number().min(0.1).max(MAX_RETRY_DELAY_SECONDS, `at most ${MAX_RETRY_DELAY_SECONDS} s`).default(RETRY_DEFAULTS.initialDelaySeconds),
+        maxAttempts: z.number().int().min(1).max(100).default(RETRY_DEFAULTS.maxAttempts),
+        breakerProbeSeconds: z.number().min(0.1).max(MAX_BREAKER_PROBE_SECONDS, `at most ${MAX_BREAKER_PROBE_SECONDS} s`).default(RETRY_DEFAULTS.breakerProbeSeconds),
       })
       .strict()
-      .default({ initialDelaySeconds: 10, maxAttempts: 8, breakerProbeSeconds: 5 }),
+      .default({ ...RETRY_DEFAULTS }),
     guard: z
       .object({ maxRemovals: z.number().int().min(0).default(100), maxRemovalPercent: z.number().min(0).max(100).default(20) })
       .strict()

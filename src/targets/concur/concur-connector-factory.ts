@@ -12,7 +12,7 @@ import { ConcurHttpClient } from './concur-http-client';
 import type { ConcurLogger } from './concur-logger';
 import { OAuth2TokenProvider, StaticTokenProvider, type ConcurTokenProvider } from './concur-token-provider';
 import { InMemoryConcurTokenStore, type ConcurTokenStore } from './concur-token-store';
-import { DEFAULT_POLL, type PollOptions } from './concur-ups-client';
+import { BLOCKING_PROVISION_POLL, type PollOptions } from '../../domain/schedules';
 import { DEFAULT_RETRY, type RetryOptions } from './retry-policy';
 
 export interface ConcurConnectorDeps {
@@ -81,7 +81,7 @@ export function createConcurConnector(connection: ConnectionConfig, deps: Concur
   });
   return new ConcurConnector(connection, http, {
     ownedDispatcher,
-    poll: { ...DEFAULT_POLL, ...deps.poll },
+    poll: { ...BLOCKING_PROVISION_POLL, ...deps.poll },
     retry,
     maxCreateAttempts: deps.maxCreateAttempts ?? 3,
     logger: deps.logger,

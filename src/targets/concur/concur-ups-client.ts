@@ -3,6 +3,7 @@
  * Travel extensions. Submitting and polling are separate steps so the engine can wait between
  * polls on durable timers; `provisionAndWait` is the loop for callers that can simply block.
  */
+import { BLOCKING_PROVISION_POLL, nextPollDelay, type PollOptions } from '../../domain/schedules';
 import { ConcurTransientError } from './concur-errors';
 import type { ConcurHttpClient } from './concur-http-client';
 import { parseProvisionStatus, type ProvisionStatus } from './provision-status';
@@ -18,24 +19,6 @@ export interface SubmittedProvision {
   statusUrl?: string;
   /** bulkIds of the operations in this request. */
   bulkIds: string[];
-}
-
-export interface PollOptions {
-  /** First wait between polls; UPS asks for at least 5 s (digest §4.2). */
-  pollIntervalMs: number;
-  /** Backoff ceiling. */
-  maxPollIntervalMs: number;
-  /** Multiplier per poll. */
-  backoffFactor: number;
-  /** Give up after this long (UPS fails requests pending 120 min). */
-  timeoutMs: number;
-}
-
-export const DEFAULT_POLL: PollOptions = { pollIntervalMs: 5_000, maxPollIntervalMs: 60_000, backoffFactor: 1.5, timeoutMs: 125 * 60_000 };
-
-/** Wait before poll number `poll` (1-based): the engine's durable timer uses the same schedule. */
-export function nextPollDelay(poll: number, options: PollOptions = DEFAULT_POLL): number {
-  return Math.min(options.maxPollIntervalMs, options.pollIntervalMs * options.backoffFactor ** Math.max(0, poll - 1));
 }
 
 export class ProvisionTimeoutError extends ConcurTransientError {
@@ -95,7 +78,7 @@ export class ConcurUpsClient {
 
   /** Submit, then poll every provision until complete (or `timeoutMs`), backing off from 5 s. */
   async provisionAndWait(operations: BulkOperation[], options: Partial<PollOptions> = {}): Promise<ProvisionStatus[]> {
-    const poll = { ...DEFAULT_POLL, ...options };
+    const poll = { ...BLOCKING_PROVISION_POLL, ...options };
     const submitted = await this.submitBulk(operations);
     return this.waitFor(
       submitted.map((s) => s.id),
@@ -104,7 +87,7 @@ export class ConcurUpsClient {
   }
 
   async waitFor(ids: string[], options: Partial<PollOptions> = {}): Promise<ProvisionStatus[]> {
-    const poll = { ...DEFAULT_POLL, ...options };
+    const poll = { ...BLOCKING_PROVISION_POLL, ...options };
     const deadline = this.now() + poll.timeoutMs;
     const results = new Map<string, ProvisionStatus>();
     for (let n = 1; results.size < ids.length; n++) {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createProvisioningActivities } from '../../../src/activities/provisioning-activities';
-import { extensionRef } from '../../../src/activities/apply-batch';
+import { extensionRef } from '../../../src/domain/plan/extension-ref';
 import { applyConfig } from '../../../src/config/apply-config';
 import { parseOutboundConfig } from '../../../src/domain/config/outbound-config';
 import type { KnexStateStore } from '../../../src/store/knex-state-store';
