@@ -15,7 +15,7 @@ import { EncryptionCodec } from '../src/codec/encryption-codec';
 import { applyConfig } from '../src/config/apply-config';
 import { parseOutboundConfig } from '../src/domain/config/outbound-config';
 import { openStateStore } from '../src/store/open-state-store';
-import { createRuntimeDeps } from '../src/worker/runtime';
+import { createRuntimeDeps } from '../src/app/runtime';
 import { createOutboundWorker } from '../src/worker/worker';
 import type { CycleSummary } from '../src/workflows/messages';
 import { freePort, projectRoot, spawnLogged, stopProcess, waitUntil } from '../scripts/services/service';

@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { ApiKeyStore } from '../src/api/auth/api-key-store';
 import { defaultKeyFile } from '../src/cli/cli-key';
 import { loadSettings } from '../src/config/settings';
-import { openStore } from '../src/worker/runtime';
+import { openStore } from '../src/app/runtime';
 
 /**
  * The admin key `npm run up` uses: the one in the key file while it is still valid, else a new

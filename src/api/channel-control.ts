@@ -20,6 +20,8 @@ import {
   type OnDemandResult,
   type SyncRequest,
 } from '../workflows/messages';
+import { activationWorkflow } from '../workflows/activation-workflow';
+import { onDemandWorkflow } from '../workflows/on-demand-workflow';
 import { activationWorkflowId, channelWorkflowId, onDemandWorkflowId, TASK_QUEUE } from '../workflows/workflow-ids';
 import { OutboundChannel } from '../workflows/search-attributes';
 
@@ -58,7 +60,7 @@ export class ChannelControl {
    * workflow-id conflict policy USE_EXISTING) and gets the same result, never an error.
    */
   async activate(channelId: string): Promise<ActivationResult> {
-    const handle = await this.client.workflow.start('activationWorkflow', {
+    const handle = await this.client.workflow.start(activationWorkflow, {
       taskQueue: this.taskQueue,
       workflowId: activationWorkflowId(channelId),
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -113,7 +115,7 @@ export class ChannelControl {
 
   async provisionNow(channelId: string, guid: string, dryRun = false): Promise<OnDemandResult> {
     try {
-      return await this.client.workflow.execute('onDemandWorkflow', {
+      return await this.client.workflow.execute(onDemandWorkflow, {
         taskQueue: this.taskQueue,
         workflowId: onDemandWorkflowId(channelId, guid),
         args: [{ channelId, guid, dryRun }],

@@ -2,9 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadSettings } from '../config/settings';
 import { loadEnvFiles } from '../config/env-files';
-import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
-import { join } from 'node:path';
-import { createRuntimeDeps, openStore } from '../worker/runtime';
+import { createDataConverter, createPayloadCodec, createRuntimeDeps, openStore } from '../app/runtime';
 import { apiAuthOnDatabase } from './auth/api-auth';
 import { ApiKeyStore } from './auth/api-key-store';
 import { allowedHostsFromEnv } from './auth/request-host';
@@ -14,22 +12,23 @@ async function main() {
   loadEnvFiles(); // NAME_FILE secrets (compose, Kubernetes) before anything reads the environment
   const settings = loadSettings();
   const connection = await Connection.connect({ address: settings.temporalAddress });
-  const codec = new EncryptionCodec(loadPayloadKey(join(settings.dataDir, 'payload.key')));
-  const client = new Client({ connection, namespace: settings.namespace, dataConverter: { payloadCodecs: [codec] } });
+  const codec = createPayloadCodec(settings);
+  const client = new Client({ connection, namespace: settings.namespace, dataConverter: createDataConverter(settings, codec) });
   const store = await openStore(settings);
   // A deployment's first admin key (compose / Kubernetes secret), adopted once; never logged.
-  const bootstrapKey = process.env.OUTBOUND_BOOTSTRAP_ADMIN_KEY;
+  const bootstrapKey = settings.bootstrapAdminKey;
   if (bootstrapKey) await new ApiKeyStore(store.db).adopt(bootstrapKey, 'admin', 'bootstrap');
   const app = buildApi({
     client,
     store,
     codec,
-    auth: apiAuthOnDatabase(store.db, allowedHostsFromEnv(process.env.OUTBOUND_API_ALLOWED_HOSTS)),
-    uiOrigin: process.env.OUTBOUND_TEMPORAL_UI_URL,
-    temporalUiUrl: process.env.OUTBOUND_TEMPORAL_UI_URL,
+    auth: apiAuthOnDatabase(store.db, allowedHostsFromEnv(settings.apiAllowedHosts)),
+    uiOrigin: settings.temporalUiUrl,
+    temporalUiUrl: settings.temporalUiUrl,
+    secretPolicy: settings.secretPolicy,
     namespace: settings.namespace,
     openTarget: createRuntimeDeps(store).openTarget,
-    logger: { level: process.env.OUTBOUND_LOG_LEVEL ?? 'info' },
+    logger: { level: settings.logLevel },
   });
   await app.listen({ host: settings.apiHost, port: settings.apiPort });
   const shutdown = async () => {

@@ -1,7 +1,7 @@
 import { ApiKeyStore, type ApiKeyInfo } from '../api/auth/api-key-store';
 import { isApiRole } from '../api/auth/api-role';
 import { loadSettings } from '../config/settings';
-import { openStore } from '../worker/runtime';
+import { openStore } from '../app/runtime';
 import { CliError, EXIT } from './cli-error';
 import { textTable } from './text-table';
 

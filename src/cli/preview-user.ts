@@ -5,7 +5,7 @@
  * stay masked. The HTTP API deliberately offers no such endpoint (no personal data in responses).
  */
 import { loadSettings } from '../config/settings';
-import { compileChannelMapping, createRuntimeDeps, openStore } from '../worker/runtime';
+import { compileChannelMapping, createRuntimeDeps, openStore } from '../app/runtime';
 import { matchesExclusion } from '../domain/exclusion';
 import type { MappingPreview } from '../domain/mapping/mapping-preview';
 

@@ -1,7 +1,7 @@
 /** `tsx src/store/migrate-main.ts`: brings the state store to the latest migration and exits (the Helm migration job). */
 import { loadEnvFiles } from '../config/env-files';
 import { loadSettings } from '../config/settings';
-import { openStore } from '../worker/runtime';
+import { openStore } from '../app/runtime';
 
 async function main() {
   loadEnvFiles();

@@ -3,8 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadSettings } from '../config/settings';
 import { loadEnvFiles } from '../config/env-files';
-import { createDataConverter, createRuntimeDeps, openStore } from './runtime';
-import { retentionDaysFrom, startRetention } from './retention-start';
+import { createDataConverter, createRuntimeDeps, openStore } from '../app/runtime';
+import { startRetention } from './retention-start';
 import { createOutboundWorker } from './worker';
 
 async function main() {
@@ -16,14 +16,14 @@ async function main() {
   const { worker, closeResources } = await createOutboundWorker({
     connection,
     namespace: settings.namespace,
-    taskQueue: process.env.OUTBOUND_TASK_QUEUE,
+    taskQueue: settings.taskQueue,
     deps: createRuntimeDeps(store),
     dataConverter: createDataConverter(settings),
   });
   // Retention of cycles, plan items and audit rows (personal data at rest): one daily workflow.
   const clientConnection = await Connection.connect({ address: settings.temporalAddress });
   const client = new Client({ connection: clientConnection, namespace: settings.namespace, dataConverter: createDataConverter(settings) });
-  await startRetention(client, { retentionDays: retentionDaysFrom(process.env), taskQueue: process.env.OUTBOUND_TASK_QUEUE });
+  await startRetention(client, { retentionDays: settings.retentionDays, taskQueue: settings.taskQueue });
   await clientConnection.close();
   console.log(`outbound worker polling ${settings.temporalAddress} (namespace ${settings.namespace})`);
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are done

@@ -12,7 +12,7 @@ import { parseOutboundConfig } from '../../src/domain/config/outbound-config';
 import type { KnexStateStore } from '../../src/store/knex-state-store';
 import { openStateStore } from '../../src/store/open-state-store';
 import { createOutboundWorker } from '../../src/worker/worker';
-import { createRuntimeDeps } from '../../src/worker/runtime';
+import { createRuntimeDeps } from '../../src/app/runtime';
 import { createConcurSimulator, type ConcurSimulator, type SimulatorOptions } from '../../simulators/concur';
 import { MemoryDirectory } from './memory-source';
 import { distinctiveValues, recordForLeakScan } from './leak-manifest';

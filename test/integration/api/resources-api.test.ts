@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { EngineHarness, DEMO_TOKEN } from '../../support/engine-harness';
 import { startApi, type ApiClient } from '../../support/api-client';
-import { createRuntimeDeps } from '../../../src/worker/runtime';
+import { createRuntimeDeps } from '../../../src/app/runtime';
 
 const h = new EngineHarness();
 let app: FastifyInstance;

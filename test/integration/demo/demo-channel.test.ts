@@ -9,7 +9,7 @@ import { Client as LdapClient } from 'ldapts';
 import { applyConfig } from '../../../src/config/apply-config';
 import { loadConfigFile } from '../../../src/config/config-file';
 import { previewUser } from '../../../src/cli/preview-user';
-import { openStore } from '../../../src/worker/runtime';
+import { openStore } from '../../../src/app/runtime';
 import { loadSettings } from '../../../src/config/settings';
 import { EngineHarness, eventually, DEMO_TOKEN } from '../../support/engine-harness';
 import { ensureLdap, type TestLdap } from '../../support/ldap';

@@ -3,7 +3,8 @@
  * real Temporal dev server, deletes cycles, plan items and audit rows older than the setting
  * and keeps newer ones and the provisioner state.
  */
-import { RETENTION_WORKFLOW_ID, retentionDaysFrom, startRetention } from '../../../src/worker/retention-start';
+import { retentionDaysFrom } from '../../../src/config/settings';
+import { RETENTION_WORKFLOW_ID, startRetention } from '../../../src/worker/retention-start';
 import { EngineHarness, eventually } from '../../support/engine-harness';
 
 const h = new EngineHarness();

@@ -1,6 +1,8 @@
 /**
- * Wires the real adapters into the activities' dependencies: the state store, LDAP/SQL sources,
- * the Concur connector and the mapping engine. Tests build ActivityDeps with fakes instead.
+ * The composition root the worker, the API and the CLI's local commands share: the state store,
+ * the payload codec and data converter, and the real adapters wired into the activities'
+ * dependencies (LDAP/SQL sources, the Concur connector, the mapping engine). Tests build
+ * ActivityDeps with fakes instead.
  */
 import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
@@ -21,9 +23,17 @@ export function openStore(settings: Settings): Promise<KnexStateStore> {
   return openStateStore(settings.store, { keyFile: settings.secretKeyFile });
 }
 
-/** Every payload Temporal stores is encrypted (defence in depth for rule 1). */
-export function createDataConverter(settings: Pick<Settings, 'dataDir'>): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(loadPayloadKey(join(settings.dataDir, 'payload.key')))] };
+/** The payload codec (AES-256-GCM) with the deployment's key. */
+export function createPayloadCodec(settings: Pick<Settings, 'dataDir'>): EncryptionCodec {
+  return new EncryptionCodec(loadPayloadKey(join(settings.dataDir, 'payload.key')));
+}
+
+/**
+ * Every payload Temporal stores is encrypted: histories carry no attribute values or secrets,
+ * and the codec keeps ids and reasons unreadable to whoever reads the Temporal database too.
+ */
+export function createDataConverter(settings: Pick<Settings, 'dataDir'>, codec = createPayloadCodec(settings)): DataConverter {
+  return { payloadCodecs: [codec] };
 }
 
 export function compileChannelMapping(channel: ChannelConfig, connection: ConnectionConfig): UserMapper & Pick<CompiledMapping, 'preview'> {
