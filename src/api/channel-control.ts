@@ -1,6 +1,6 @@
 /**
- * What people and scripts can do to a channel, over Temporal: the API and the CLI's in-process
- * mode both call this. Workflow ids come from the builders beside the workflows.
+ * What people and scripts can do to a channel, over Temporal: the API's routes call this.
+ * Workflow ids come from the builders beside the workflows.
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';

@@ -16,7 +16,7 @@ export class PayloadDecryptionError extends Error {
 }
 
 /**
- * Defence in depth for rule 1 (histories carry ids and counts only): every payload Temporal
+ * Defence in depth for histories that carry ids and counts only, never values: every payload Temporal
  * stores is AES-256-GCM encrypted by the worker and clients, so even a slip would not put
  * readable data in the server. The API serves this codec to the Web UI for allowed users.
  */

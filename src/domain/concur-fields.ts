@@ -3,8 +3,8 @@
  * where each lands in Identity v4.1 / UPS v4 (SCIM path), its type and limits, and the
  * PingFederate (User v1) names that can be carried over from a PingFederate configuration.
  *
- * Limits come from SAP's OpenAPI files (../shared/reference/concur) and the digest
- * concur-api-notes.md §3.3 and §4.3; aliases from PingFederate's attribute reference (§8) and
+ * Limits come from SAP's Identity v4.1 and UPS v4 OpenAPI files and their documentation; aliases
+ * from PingFederate's Concur attribute reference and
  * SAP's v1 → v4 mapping table (V1MAP).
  */
 import { SCHEMA_CORE, SCHEMA_ENTERPRISE, SCHEMA_SPEND, SCHEMA_TRAVEL, type EmailType, type PhoneType } from './concur-user';
@@ -74,14 +74,14 @@ export interface ConcurFieldDef {
 export const EMAIL_TYPES: readonly EmailType[] = ['work', 'home', 'work2', 'other', 'other2'];
 export const PHONE_TYPES: readonly PhoneType[] = ['work', 'home', 'mobile', 'fax', 'pager', 'other', 'work2'];
 export const ADDRESS_TYPES: readonly AddressType[] = ['work', 'home', 'other', 'billing', 'bank', 'shipping'];
-/** Identity v4.1 entitlements enum as the OpenAPI file lists it (ID41-SW; the digest names the first four). */
+/** Identity v4.1 entitlements enum as the OpenAPI file lists it (SAP's prose names only the first four). */
 export const ENTITLEMENTS = ['Expense', 'Invoice', 'Locate', 'Request', 'Travel', 'Analytics', 'Unified Analytics'] as const;
 export const REIMBURSEMENT_TYPES = ['ACCOUNTS_PAYABLE', 'ADP_PAYROLL', 'CONCUR_PAY', 'OTHER'] as const;
 export const SPEND_CUSTOM_IDS: readonly string[] = [
   ...Array.from({ length: 21 }, (_, i) => `custom${i + 1}`),
   ...Array.from({ length: 6 }, (_, i) => `orgUnit${i + 1}`),
 ];
-/** UPS needs these to create a Spend profile (§4.3); mapping any spend field requires them. */
+/** UPS needs these to create a Spend profile; mapping any spend field requires them. */
 export const SPEND_REQUIRED_FIELDS: readonly string[] = ['spend.reimbursementCurrency', 'spend.country', 'spend.locale'];
 
 type Extra = Partial<Pick<ConcurFieldDef, 'minLength' | 'maxLength' | 'enum' | 'format' | 'upperCase' | 'required' | 'setOnCreateOnly'>>;

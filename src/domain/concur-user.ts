@@ -1,6 +1,6 @@
 /**
  * Concur user shapes as Outbound produces them, following SAP's Identity v4.1 and UPS v4 OpenAPI
- * descriptions (../shared/reference/concur). Only what the engine writes is typed; the wire
+ * descriptions. Only what the engine writes is typed; the wire
  * format is built from these by the connector.
  */
 export const SCHEMA_CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';

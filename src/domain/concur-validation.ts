@@ -1,7 +1,7 @@
 /**
  * What Concur would reject in a desired user, checked before anything is sent so one bad record
  * is reported with the field named instead of costing a write. Limits follow SAP's OpenAPI files
- * and the digest (concur-api-notes.md §3.3, §4.3). Messages name the field, never the value.
+ * and SAP's Identity and UPS documentation. Messages name the field, never the value.
  */
 import { ADDRESS_TYPES, CONCUR_FIELDS, EMAIL_TYPES, PHONE_TYPES, SPEND_CUSTOM_IDS, SPEND_REQUIRED_FIELDS, concurField, type ConcurFieldDef, type ConcurFormat } from './concur-fields';
 import type { DesiredConcurUser } from './concur-user';
@@ -31,11 +31,11 @@ export type FieldIssueCode =
   | 'expression-timeout'
   | 'invalid-result';
 
-/** Inclusive range Concur accepts for startDate/terminationDate (§3.3). */
+/** Inclusive range Concur accepts for startDate/terminationDate. */
 export const CONCUR_DATE_MIN = '1900-01-01';
 export const CONCUR_DATE_MAX = '2079-06-06';
 
-/** Characters Concur forbids in userName (§3.3); brackets included, as the digest lists them. */
+/** Characters Concur forbids in userName; brackets included, as SAP's documentation lists them. */
 const USERNAME_FORBIDDEN = /[%[\]#!*&()~'{^}\\/?><,;:"+=|]/;
 const USERNAME_SHAPE = /^[^\s@]+@[^\s@]+$/;
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;

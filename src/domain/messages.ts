@@ -27,8 +27,11 @@ export interface CycleFailure {
   type?: string;
 }
 
-/** `error`: the last cycle failed; the channel backs off and tries again by itself. */
-export type ChannelPhase = 'starting' | 'idle' | 'running' | 'paused' | 'awaiting-approval' | 'breaker-open' | 'stopping' | 'error';
+/**
+ * `error`: the last cycle failed; the channel backs off and tries again by itself. A running
+ * cycle's own phase (guard wait, open breaker...) is in its progress.
+ */
+export type ChannelPhase = 'starting' | 'idle' | 'running' | 'paused' | 'error';
 
 /** The last failed cycle of a channel, kept until a cycle completes again. */
 export interface ChannelFailure {
@@ -55,7 +58,6 @@ export interface CycleSummary {
   /** Channel settings re-read at each cycle, so edits apply without restarting the workflow. */
   intervalSeconds: number;
   fullReconcileEvery: number;
-  error?: string;
 }
 
 /** Carried across continue-as-new; keep it small and versioned. */

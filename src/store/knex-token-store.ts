@@ -36,8 +36,4 @@ export class KnexTokenStore extends KnexConfigStore {
     if (t.geolocation !== undefined) token.geolocation = t.geolocation;
     return token;
   }
-
-  async deleteOAuthToken(connectionId: string): Promise<void> {
-    await this.db('oauth_tokens').where({ connection_id: connectionId }).delete();
-  }
 }

@@ -20,7 +20,7 @@ export interface CompileMappingOptions {
   expressionLimits?: Partial<ExpressionLimits>;
 }
 
-/** Concur's minimum for a user (§3.3): an email of some type is checked separately. */
+/** Concur's minimum for a user: an email of some type is checked separately. */
 const CONCUR_MINIMUM = ['userName', 'name.givenName', 'name.familyName'];
 const EMAIL_FIELDS = CONCUR_FIELDS.filter((f) => f.target.kind === 'email').map((f) => f.name);
 const CATALOGUE_ORDER = new Map(CONCUR_FIELDS.map((f, i) => [f.name, i]));

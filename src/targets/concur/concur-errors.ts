@@ -152,7 +152,7 @@ export function toTargetError(err: unknown): TargetError {
   return new TargetError('transient', 'unexpected error in the Concur connector', 'UNEXPECTED', { cause: err });
 }
 
-/** OAuth2 token-endpoint codes (digest §2.1) that retrying cannot fix, and what they mean for the connection. */
+/** OAuth2 token-endpoint error codes that retrying cannot fix, and what they mean for the connection. */
 export const OAUTH_FATAL_CODES: ReadonlyMap<number, ConnectionFailureReason> = new Map<number, ConnectionFailureReason>([
   [5, 'bad-credentials'],
   [19, 'bad-credentials'],

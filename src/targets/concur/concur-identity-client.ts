@@ -1,5 +1,5 @@
 /**
- * Identity v4.1 (`/profile/identity/v4.1`, digest §3): users' core and enterprise attributes,
+ * Identity v4.1 (`/profile/identity/v4.1`): users' core and enterprise attributes,
  * synchronous. Thin over the transport: builds paths and reads Concur's resources.
  */
 import { SCHEMA_ENTERPRISE } from '../../domain/concur-user';
@@ -68,19 +68,6 @@ export class ConcurIdentityClient {
       path: `${IDENTITY_BASE}/Users/${encodeURIComponent(id)}`,
       body,
       // Every operation Outbound sends is a replace/remove/typed add: repeating it changes nothing.
-      idempotent: true,
-      logFields: { concurId: id },
-    });
-    return res.body as ConcurUserResource;
-  }
-
-  /** Full replace: omitted attributes are cleared or defaulted by Concur. Only for deliberate resets. */
-  async replaceUser(id: string, body: Record<string, unknown>): Promise<ConcurUserResource> {
-    const res = await this.http.send({
-      operation: 'identity.replaceUser',
-      method: 'PUT',
-      path: `${IDENTITY_BASE}/Users/${encodeURIComponent(id)}`,
-      body: { ...body, id },
       idempotent: true,
       logFields: { concurId: id },
     });

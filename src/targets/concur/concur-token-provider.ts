@@ -1,6 +1,6 @@
 /**
  * Bearer tokens for a connection: the static OAUTH_ACCESS_TOKEN, or OAuth2 company tokens from
- * `/oauth2/v0/token` (digest §2.1) refreshed before they lapse, one refresh at a time per
+ * `/oauth2/v0/token` refreshed before they lapse, one refresh at a time per
  * connection, with the rotated refresh token persisted and calls sent to the token's geolocation.
  */
 import { request, type Dispatcher } from 'undici';
@@ -296,7 +296,7 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
 
   private toStored(body: TokenResponse, grant: Grant, host: string): StoredOAuthToken {
     const now = this.now();
-    // `expires_in` is a string in one doc and a number in another (digest §2.1): accept both.
+    // SAP's documents give `expires_in` as a string in one place and a number in another: accept both.
     const expiresIn = Number(body.expires_in ?? 3600);
     const token: StoredOAuthToken = {
       accessToken: body.access_token!,

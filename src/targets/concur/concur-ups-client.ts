@@ -1,5 +1,5 @@
 /**
- * User Provisioning Service v4 (`/profile/v4`, digest §4): asynchronous bulk writes of Spend and
+ * User Provisioning Service v4 (`/profile/v4`): asynchronous bulk writes of Spend and
  * Travel extensions. Submitting and polling are separate steps so the engine can wait between
  * polls on durable timers; `provisionAndWait` is the loop for callers that can simply block.
  */

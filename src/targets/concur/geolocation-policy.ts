@@ -1,8 +1,8 @@
 /**
  * Which hosts a token response may send us to. The geolocation decides where the bearer token and
  * every user record go next, so it is trusted only when it is https on a Concur host
- * (`*.concursolutions.com`: the `*.api…` data centres and the legacy `www.`/`eu1.` hosts of the
- * digest) or the configured baseUrl's own origin (a simulator or a proxy the operator chose).
+ * (`*.concursolutions.com`: the `*.api…` data centres and the legacy `www.`/`eu1.` hosts SAP
+ * still documents) or the configured baseUrl's own origin (a simulator or a proxy the operator chose).
  */
 import { trimSlash } from './url-text';
 

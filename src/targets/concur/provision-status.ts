@@ -1,5 +1,5 @@
 /**
- * Reading UPS provision status (digest §4.2): per operation, whether it succeeded and, when an
+ * Reading UPS provision status (`GET /profile/v4/provisions/{id}/status`): per operation, whether it succeeded and, when an
  * extension failed (HTTP-like code 207 on the operation), which one and with which messages.
  * Pure.
  */

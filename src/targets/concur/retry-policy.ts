@@ -1,7 +1,7 @@
 /**
  * How long to wait before retrying a transient failure: exponential backoff with equal jitter,
  * never shorter than the server's Retry-After (0 included: Concur's own 429 sample sends
- * `retry-after: 0`, digest §7, so the backoff alone spaces those retries). Pure.
+ * `retry-after: 0`, so the backoff alone spaces those retries). Pure.
  */
 export interface RetryOptions {
   /** Attempts in total, the first included. */

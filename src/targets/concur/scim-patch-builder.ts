@@ -1,7 +1,7 @@
 /**
  * SCIM PatchOp bodies for Identity v4.1 from the desired state: an update replaces every managed
  * field (except create-only ones) and removes the `clear` fields; disable/reactivate follow SAP's
- * own collection (digest §3.4, A8). Pure: no I/O.
+ * own request collection (active plus terminationDate). Pure: no I/O.
  */
 import { CONCUR_FIELDS, type ConcurFieldDef } from '../../domain/concur-fields';
 import { SCHEMA_ENTERPRISE, SCHEMA_PATCH_OP, type DesiredConcurUser } from '../../domain/concur-user';
@@ -39,7 +39,7 @@ export function patchBody(operations: PatchOperation[]): PatchBody {
   return { schemas: [SCHEMA_PATCH_OP], Operations: operations };
 }
 
-/** Concur's date-time form: `YYYY-MM-DDThh:mm:ssZ`, no fraction (§3.3). */
+/** Concur's date-time form: `YYYY-MM-DDThh:mm:ssZ`, no fraction, as Identity v4.1 documents it. */
 export function concurDateTime(at: Date): string {
   return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
@@ -103,7 +103,7 @@ export function buildUpdatePatch(desired: DesiredConcurUser, options: UpdatePatc
   return patchBody(buildUpdateOperations(desired, options));
 }
 
-/** Soft deprovision: `active=false` with the termination date (digest A8). */
+/** Soft deprovision: `active=false` with the termination date, as SAP's own collection does. */
 export function buildDisablePatch(at: Date): PatchBody {
   return patchBody([
     { op: 'replace', path: 'active', value: false },

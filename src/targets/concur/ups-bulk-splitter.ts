@@ -1,6 +1,6 @@
 /**
  * Splits bulk operations into requests UPS accepts: at most 100 operations and 400 KB each
- * (digest §4.1, §7). Order is kept. Pure.
+ * (the limits UPS documents). Order is kept. Pure.
  */
 import type { BulkOperation } from './ups-operation-builder';
 

@@ -1,6 +1,6 @@
 /**
  * UPS v4 bulk operations for the Spend and Travel extensions of a user that Identity v4.1 already
- * holds (digest §4): one PATCH per user, with one `replace` per managed attribute at its own
+ * holds: one PATCH per user, with one `replace` per managed attribute at its own
  * extension path (`urn:…:spend:2.0:User:ledgerCode`) so attributes Outbound does not map are left
  * alone, and a `remove` per cleared attribute. Pure.
  */
