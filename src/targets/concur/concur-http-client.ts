@@ -17,7 +17,7 @@ import {
   type ConcurMessage,
 } from './concur-errors';
 import type { ConcurLogger } from './concur-logger';
-import type { ConcurTokenProvider } from './concur-token-provider';
+import type { ConcurTokenProvider } from './static-token-provider';
 import { requestSignal } from '../request-signal';
 import { MAX_RESPONSE_BYTES, readCappedText } from './response-body';
 import { parseRetryAfter, retryDelay, type RetryOptions } from './retry-policy';

@@ -1,7 +1,7 @@
 /**
- * Bearer tokens for a connection: the static OAUTH_ACCESS_TOKEN, or OAuth2 company tokens from
- * `/oauth2/v0/token` refreshed before they lapse, one refresh at a time per
- * connection, with the rotated refresh token persisted and calls sent to the token's geolocation.
+ * OAuth2 company tokens for a connection from `/oauth2/v0/token`, refreshed before they lapse,
+ * one refresh at a time per connection, with the rotated refresh token persisted and calls sent
+ * to the token's geolocation. (The static OAUTH_ACCESS_TOKEN is static-token-provider.ts.)
  */
 import { request, type Dispatcher } from 'undici';
 import type { ConcurAuthConfig } from '../../domain/config/connection-config';
@@ -19,45 +19,8 @@ import type { ConcurTokenStore } from './concur-token-store';
 import { geolocationPolicy, type GeolocationPolicy } from './geolocation-policy';
 import { MAX_TOKEN_RESPONSE_BYTES, readCappedText } from './response-body';
 import { DEFAULT_RETRY, retryDelay, type RetryOptions } from './retry-policy';
+import type { AccessToken, ConcurTokenProvider } from './static-token-provider';
 import { trimSlash } from './url-text';
-
-export interface AccessToken {
-  /** The bearer value. Never log it. */
-  token: string;
-  /** API host to call (the token's geolocation for OAuth2), no trailing slash. */
-  baseUrl: string;
-}
-
-export interface ConcurTokenProvider {
-  get(): Promise<AccessToken>;
-  /** The API rejected `token` (401): forget it. Returns whether a new token can be obtained. */
-  invalidate(token: string): boolean;
-}
-
-export { trimSlash } from './url-text';
-
-/** PingFederate's OAUTH_ACCESS_TOKEN: one long-lived token, nothing to refresh. */
-export class StaticTokenProvider implements ConcurTokenProvider {
-  private value?: Promise<string>;
-  constructor(
-    private readonly resolveToken: () => Promise<string>,
-    private readonly baseUrl: string,
-  ) {}
-
-  async get(): Promise<AccessToken> {
-    this.value ??= this.resolveToken();
-    try {
-      return { token: await this.value, baseUrl: trimSlash(this.baseUrl) };
-    } catch (err) {
-      this.value = undefined;
-      throw new ConcurConnectionError('misconfigured', 'the access token secret could not be resolved', { cause: err });
-    }
-  }
-
-  invalidate(): boolean {
-    return false;
-  }
-}
 
 export interface OAuth2TokenProviderOptions {
   connectionId: string;
