@@ -23,8 +23,9 @@ import type {
   StateStore,
   StoredOAuthToken,
   UserStatus,
+  WriteCondition,
 } from './state-store';
-import { StoreRecordNotFoundError } from './store-errors';
+import { StorePreconditionError, StoreRecordNotFoundError } from './store-errors';
 import {
   USER_COLUMNS,
   auditFromRow,
@@ -64,12 +65,13 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
 
   // configuration ---------------------------------------------------------------------------
 
-  async putDatastore(config: DatastoreConfig): Promise<void> {
+  async putDatastore(config: DatastoreConfig, condition: WriteCondition<DatastoreConfig> = {}): Promise<void> {
     const stored = structuredClone(config);
     const owner = `datastore:${config.id}`;
     await this.db.transaction(async (trx) => {
       await lockRow(trx, 'datastores', config.id);
       const previous = await this.readConfig<DatastoreConfig>(trx, 'datastores', config.id);
+      checkCondition(condition, previous, 'datastore', config.id);
       const keep = await this.vaultLiterals(trx, owner, datastoreSecretFields(stored), previous ? datastoreSecretFields(previous) : []);
       const now = new Date();
       await trx('datastores')
@@ -89,12 +91,13 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     return rows.map((r) => parseJson<DatastoreConfig>(r.config));
   }
 
-  async putConnection(config: ConnectionConfig): Promise<void> {
+  async putConnection(config: ConnectionConfig, condition: WriteCondition<ConnectionConfig> = {}): Promise<void> {
     const stored = structuredClone(config);
     const owner = `connection:${config.id}`;
     await this.db.transaction(async (trx) => {
       await lockRow(trx, 'connections', config.id);
       const previous = await this.readConfig<ConnectionConfig>(trx, 'connections', config.id);
+      checkCondition(condition, previous, 'connection', config.id);
       const keep = await this.vaultLiterals(trx, owner, connectionSecretFields(stored), previous ? connectionSecretFields(previous) : []);
       const now = new Date();
       await trx('connections')
@@ -116,8 +119,13 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     return rows.map((r) => parseJson<ConnectionConfig>(r.config));
   }
 
-  async putChannel(config: ChannelConfig): Promise<number> {
+  async putChannel(config: ChannelConfig, condition: WriteCondition<ChannelConfig> = {}): Promise<number> {
     return this.db.transaction(async (trx) => {
+      if (condition.expect) {
+        await lockRow(trx, 'channels', config.id);
+        const row = await this.channelVersions(trx).where('c.id', config.id).first();
+        checkCondition(condition, row ? channelFromRow(row).config : undefined, 'channel', config.id);
+      }
       const now = new Date();
       await trx('channels')
         .insert({ id: config.id, current_version: 1, created_at: now, updated_at: now })
@@ -167,8 +175,13 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
    * Removes the channel's configuration (all versions) and draft. Provisioner state and audit stay:
    * the users still exist in Concur, and a channel recreated under the same id finds them again.
    */
-  async deleteChannel(id: string): Promise<void> {
+  async deleteChannel(id: string, condition: WriteCondition<ChannelConfig> = {}): Promise<void> {
     await this.db.transaction(async (trx) => {
+      if (condition.expect) {
+        await lockRow(trx, 'channels', id);
+        const row = await this.channelVersions(trx).where('c.id', id).first();
+        checkCondition(condition, row ? channelFromRow(row).config : undefined, 'channel', id);
+      }
       await trx('channel_versions').where({ channel_id: id }).delete();
       await trx('channels').where({ id }).delete();
       await trx('channel_drafts').where({ channel_id: id }).delete();
@@ -176,16 +189,20 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
   }
 
   /** Removes a datastore and its vaulted secrets (the API refuses while a channel references it). */
-  async deleteDatastore(id: string): Promise<void> {
+  async deleteDatastore(id: string, condition: WriteCondition<DatastoreConfig> = {}): Promise<void> {
     await this.db.transaction(async (trx) => {
+      await lockRow(trx, 'datastores', id);
+      checkCondition(condition, await this.readConfig<DatastoreConfig>(trx, 'datastores', id), 'datastore', id);
       await trx('datastores').where({ id }).delete();
       await this.vault.pruneOwner(`datastore:${id}`, [], trx);
     });
   }
 
   /** Removes a connection, its vaulted secrets and its cached OAuth token. */
-  async deleteConnection(id: string): Promise<void> {
+  async deleteConnection(id: string, condition: WriteCondition<ConnectionConfig> = {}): Promise<void> {
     await this.db.transaction(async (trx) => {
+      await lockRow(trx, 'connections', id);
+      checkCondition(condition, await this.readConfig<ConnectionConfig>(trx, 'connections', id), 'connection', id);
       await trx('connections').where({ id }).delete();
       await trx('oauth_tokens').where({ connection_id: id }).delete();
       await this.vault.pruneOwner(`connection:${id}`, [], trx);
@@ -295,6 +312,11 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
 
   async getCycle(cycleId: number): Promise<CycleRecord | undefined> {
     const row = (await this.db('cycles').where({ id: cycleId }).first()) as CycleRow | undefined;
+    return row ? cycleFromRow(row) : undefined;
+  }
+
+  async findCycle(channelId: string, cycleNo: number): Promise<CycleRecord | undefined> {
+    const row = (await this.db('cycles').where({ channel_id: channelId, cycle_no: cycleNo }).first()) as CycleRow | undefined;
     return row ? cycleFromRow(row) : undefined;
   }
 
@@ -654,8 +676,8 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     return keep;
   }
 
-  private channelVersions(): Knex.QueryBuilder {
-    return this.db({ c: 'channels' })
+  private channelVersions(db: Knex = this.db): Knex.QueryBuilder {
+    return db({ c: 'channels' })
       .join({ v: 'channel_versions' }, function () {
         this.on('v.channel_id', '=', 'c.id').andOn('v.version', '=', 'c.current_version');
       })
@@ -677,8 +699,12 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
  * puts of one config cannot prune each other's vault entries; SQLite takes its write lock now,
  * rather than failing to upgrade a read snapshot that another process's commit made stale.
  */
-async function lockRow(trx: Knex.Transaction, table: 'datastores' | 'connections', id: string): Promise<void> {
+async function lockRow(trx: Knex.Transaction, table: 'datastores' | 'connections' | 'channels', id: string): Promise<void> {
   await trx(table).where({ id }).update({ updated_at: trx.ref('updated_at') });
+}
+
+function checkCondition<T>(condition: WriteCondition<T>, current: T | undefined, kind: string, id: string): void {
+  if (condition.expect && !condition.expect(current)) throw new StorePreconditionError(kind, id);
 }
 
 function channelFromRow(row: { config: string; version: number | string }): { config: ChannelConfig; version: number } {

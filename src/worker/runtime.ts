@@ -16,6 +16,7 @@ import { openStateStore } from '../store/open-state-store';
 import { createSecretResolver } from '../store/store-secret-resolver';
 import type { KnexStateStore } from '../store/knex-state-store';
 import { createConcurUserTarget } from '../targets/concur';
+import type { WorkerMetrics } from './worker-metrics';
 
 export function openStore(settings: Settings): Promise<KnexStateStore> {
   return openStateStore(settings.store, { keyFile: settings.secretKeyFile });
@@ -30,11 +31,17 @@ export function compileChannelMapping(channel: ChannelConfig, connection: Connec
   return compileMapping(channel.mapping, { requiredFields: connection.requiredFields, companyId: connection.companyId });
 }
 
-export function createRuntimeDeps(store: KnexStateStore, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
+export interface RuntimeOptions {
+  /** Counts Concur requests (latency, 429s) and users by action and outcome. */
+  metrics?: WorkerMetrics;
+}
+
+export function createRuntimeDeps(store: KnexStateStore, overrides: Partial<ActivityDeps> = {}, options: RuntimeOptions = {}): ActivityDeps {
+  const { metrics } = options;
   const secrets = createSecretResolver(store);
   const tokens = { load: (id: string) => store.loadOAuthToken(id), save: (id: string, t: Parameters<typeof store.saveOAuthToken>[1]) => store.saveOAuthToken(id, t) };
   return {
-    store,
+    store: metrics ? metrics.observeStore(store) : store,
     openSource(channel, datastore) {
       if (datastore.type === 'ldap' && channel.source.kind === 'ldap') {
         return createLdapChannelSource(datastore, { source: channel.source, location: channel.location, exclusion: channel.exclusion }, secrets);
@@ -44,7 +51,7 @@ export function createRuntimeDeps(store: KnexStateStore, overrides: Partial<Acti
       }
       throw new Error(`channel ${channel.id}: source settings (${channel.source.kind}) do not fit datastore ${datastore.id} (${datastore.type})`);
     },
-    openTarget: (connection) => createConcurUserTarget(connection, { secrets, tokens }),
+    openTarget: (connection) => createConcurUserTarget(connection, { secrets, tokens, observe: metrics?.observeConcurRequest }),
     compileMapper: compileChannelMapping,
     checkMapping(channel, connection) {
       try {

@@ -20,7 +20,7 @@ import {
   ConcurValidationError,
   type ConnectionFailureReason,
 } from './concur-errors';
-import { ConcurHttpClient, type HttpCounters } from './concur-http-client';
+import { ConcurHttpClient, type ConcurHttpClientOptions, type HttpCounters } from './concur-http-client';
 import { matchAccount, type AccountMatch, type MatchOptions } from './account-match';
 import { ConcurIdentityClient, findByManyKeys, type ConcurUserResource, type SearchOptions, type UserKeys, type UserPage } from './concur-identity-client';
 import type { ConcurLogger } from './concur-logger';
@@ -39,6 +39,8 @@ export interface ConcurConnectorDeps {
   /** Where OAuth2 tokens (and rotated refresh tokens) persist; in-memory when omitted. */
   tokens?: ConcurTokenStore;
   logger?: ConcurLogger;
+  /** Each HTTP attempt's latency and status, for metrics. */
+  observe?: ConcurHttpClientOptions['observe'];
   /** undici dispatcher (tests pass a MockAgent); default: a keep-alive Agent owned by the connector. */
   dispatcher?: Dispatcher;
   retry?: Partial<RetryOptions>;
@@ -361,6 +363,7 @@ export function createConcurConnector(connection: ConnectionConfig, deps: Concur
     timeoutMs: connection.timeoutMs,
     connectionId: connection.id,
     logger: deps.logger,
+    observe: deps.observe,
     now: deps.now,
     sleep: deps.sleep,
     random: deps.random,

@@ -50,6 +50,10 @@ describe('docker-compose.yml', () => {
       if (!job) expect({ name, restart: svc.restart }).toEqual({ name, restart: 'unless-stopped' });
     }
     for (const name of ['postgres', 'temporal', 'api', 'worker']) expect(compose.services[name].healthcheck?.test).toBeDefined();
+    // Workers answer /healthz beside their /metrics, on the compose network only.
+    expect(compose.services.worker.environment.OUTBOUND_WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+    expect(compose.services.worker.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/healthz');
+    expect(compose.services.worker.ports).toBeUndefined();
     expect(compose.services.openldap.profiles).toEqual(['demo']);
     expect(compose.services['demo-setup'].profiles).toEqual(['demo']);
   });
@@ -166,6 +170,12 @@ describe('Helm chart deploy/helm/outbound', () => {
     const worker = byName('-worker') && manifests.find((m) => m.kind === 'Deployment' && m.metadata.name.endsWith('-worker'));
     expect(worker.spec.replicas).toBe(3);
     expect(worker.spec.template.spec.containers[0].resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+    // Each worker serves its own /metrics (scraped per pod) and /healthz (its liveness probe).
+    const wc = worker.spec.template.spec.containers[0];
+    expect(wc.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
+    expect(wc.ports).toEqual([{ name: 'metrics', containerPort: 9464 }]);
+    expect(wc.env.find((e: Doc) => e.name === 'OUTBOUND_WORKER_METRICS_ADDRESS').value).toBe('0.0.0.0:9464');
+    expect(worker.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics' });
     const pdb = manifests.find((m) => m.kind === 'PodDisruptionBudget');
     expect(pdb.spec.selector.matchLabels).toEqual(worker.spec.selector.matchLabels);
     const api = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name.endsWith('-api')).spec.template.spec.containers[0];
