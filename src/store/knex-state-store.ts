@@ -224,6 +224,11 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
     return this.vault.read(id);
   }
 
+  /** Who a vault id belongs to (`datastore:<id>`, `connection:<id>`): the resolver's confinement. */
+  async secretOwner(id: string): Promise<string | undefined> {
+    return this.vault.owner(id);
+  }
+
   async saveOAuthToken(connectionId: string, token: StoredOAuthToken): Promise<void> {
     const plain = JSON.stringify({
       accessToken: token.accessToken,

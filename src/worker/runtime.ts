@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { ActivityDeps, UserMapper } from '../activities/activity-deps';
 import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
-import type { Settings } from '../config/settings';
+import { loadSettings, type Settings } from '../config/settings';
+import { secretPolicyFromEnv, type SecretPolicy } from '../config/secret-policy';
 import type { ChannelConfig } from '../domain/config/channel-config';
 import type { ConnectionConfig } from '../domain/config/connection-config';
 import { compileMapping, MappingConfigError, type CompiledMapping } from '../domain/mapping';
@@ -34,11 +35,13 @@ export function compileChannelMapping(channel: ChannelConfig, connection: Connec
 export interface RuntimeOptions {
   /** Counts Concur requests (latency, 429s) and users by action and outcome. */
   metrics?: WorkerMetrics;
+  /** Where secret references may point when resolved (default: from the environment, as the API validates). */
+  secretPolicy?: SecretPolicy;
 }
 
 export function createRuntimeDeps(store: KnexStateStore, overrides: Partial<ActivityDeps> = {}, options: RuntimeOptions = {}): ActivityDeps {
   const { metrics } = options;
-  const secrets = createSecretResolver(store);
+  const secrets = createSecretResolver(store, process.env, options.secretPolicy ?? secretPolicyFromEnv(process.env, loadSettings().dataDir));
   const tokens = { load: (id: string) => store.loadOAuthToken(id), save: (id: string, t: Parameters<typeof store.saveOAuthToken>[1]) => store.saveOAuthToken(id, t) };
   return {
     store: metrics ? metrics.observeStore(store) : store,

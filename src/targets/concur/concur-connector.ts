@@ -334,7 +334,7 @@ export function createConcurConnector(connection: ConnectionConfig, deps: Concur
   let tokens: ConcurTokenProvider;
   if (connection.auth.type === 'OAUTH_ACCESS_TOKEN') {
     const ref = connection.auth.accessToken;
-    tokens = new StaticTokenProvider(() => deps.secrets.resolve(ref), connection.baseUrl);
+    tokens = new StaticTokenProvider(() => deps.secrets.resolve(ref, { owner: `connection:${connection.id}`, field: 'auth.accessToken' }), connection.baseUrl);
   } else {
     if (!deps.tokens) deps.logger?.warn?.({ connectionId: connection.id }, 'concur: no token store given; rotated refresh tokens are kept in memory only');
     tokens = new OAuth2TokenProvider({
