@@ -4,6 +4,7 @@
  */
 import { createConcurSimulator } from './index';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_COMPANY_ID, DEMO_REFRESH_TOKEN, DEMO_REQUEST_TOKEN, DEMO_TOKEN } from './constants';
+import { readFileSync } from 'node:fs';
 import { faultsFromEnv } from './fault-options-parse';
 
 function intEnv(name: string, fallback: number): number {
@@ -21,7 +22,13 @@ async function main(): Promise<void> {
   const demoToken = env.CONCUR_SIM_DEMO_TOKEN || DEMO_TOKEN;
   const companyId = env.CONCUR_SIM_COMPANY_ID || DEMO_COMPANY_ID;
   const required = env.CONCUR_SIM_REQUIRED_FIELDS?.split(',').map((s) => s.trim()).filter(Boolean);
+  // https when given a certificate (the compose demo's, signed by its throwaway demo CA).
+  const certFile = env.CONCUR_SIM_TLS_CERT_FILE;
+  const keyFile = env.CONCUR_SIM_TLS_KEY_FILE;
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new Error('CONCUR_SIM_TLS_CERT_FILE and CONCUR_SIM_TLS_KEY_FILE go together');
+  const tls = certFile && keyFile ? { cert: readFileSync(certFile), key: readFileSync(keyFile) } : undefined;
   const sim = createConcurSimulator({
+    tls,
     companies: [{ id: companyId, requiredFields: required?.length ? required : undefined }],
     demoToken,
     clients: [{ clientId: env.CONCUR_SIM_CLIENT_ID || DEMO_CLIENT_ID, clientSecret: env.CONCUR_SIM_CLIENT_SECRET || DEMO_CLIENT_SECRET }],

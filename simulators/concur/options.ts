@@ -49,6 +49,8 @@ export interface CompanyOptions {
 }
 
 export interface SimulatorOptions {
+  /** Serve https with this PEM certificate and key (the compose demo: a cert its own demo CA signed). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
   /** Tenants; default one: the demo company. The first is the default for minted tokens. */
   companies?: CompanyOptions[];
   /** Static bearer token accepted for the first company with all scopes (PingFederate's OAUTH_ACCESS_TOKEN). */

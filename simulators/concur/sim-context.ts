@@ -9,8 +9,8 @@ import { TokenRegistry, type AccessGrant } from './token-registry';
 import { UserStore } from './user-store';
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile' | 'wrongGeolocation' | 'geolocation' | 'faults' | 'requestToken' | 'refreshToken'>> &
-  Pick<SimulatorOptions, 'stateFile' | 'wrongGeolocation' | 'geolocation' | 'faults'> & { requestToken: string; refreshToken: string };
+export type ResolvedOptions = Required<Omit<SimulatorOptions, 'stateFile' | 'wrongGeolocation' | 'geolocation' | 'faults' | 'requestToken' | 'refreshToken' | 'tls'>> &
+  Pick<SimulatorOptions, 'stateFile' | 'wrongGeolocation' | 'geolocation' | 'faults' | 'tls'> & { requestToken: string; refreshToken: string };
 
 export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
   return {
@@ -33,6 +33,7 @@ export function resolveOptions(o: SimulatorOptions = {}): ResolvedOptions {
     faults: o.faults,
     requestLogLimit: o.requestLogLimit ?? 10_000,
     logBodies: o.logBodies ?? true,
+    tls: o.tls,
   };
 }
 

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -73,7 +74,9 @@ class ConcurSimulatorServer implements ConcurSimulator {
 
   async listen(port = 0, host = '127.0.0.1'): Promise<{ url: string }> {
     if (this.server) throw new SimulatorStateError('already listening');
-    const server = createServer((req, res) => void this.handle(req, res));
+    const tls = this.ctx.options.tls;
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createServer(handler);
     // Longer than clients' keep-alive so pooled connections are not cut under them.
     server.keepAliveTimeout = 65_000;
     this.server = server;
@@ -86,7 +89,7 @@ class ConcurSimulatorServer implements ConcurSimulator {
     });
     const addr = server.address() as AddressInfo;
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-    this.listening = `http://${shownHost}:${addr.port}`;
+    this.listening = `${tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
     this.ctx.baseUrl = this.listening;
     if (this.ctx.options.stateFile) {
       this.saver = setInterval(() => this.saveState(), 1000);

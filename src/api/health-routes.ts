@@ -9,16 +9,19 @@ import type { ApiDeps } from './server';
 export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void {
   const { store, client } = deps;
   const probes: Record<string, () => Promise<unknown>> = {
-    temporal: () => client.workflowService.getSystemInfo({}),
-    store: () => store.listChannels(),
+    // The call's own deadline, so a hung frontend leaves no retrying call behind the probe.
+    temporal: () => client.connection.withDeadline(Date.now() + (deps.readinessTimeoutMs ?? READINESS_TIMEOUT_MS), () => client.workflowService.getSystemInfo({})),
+    store: () => store.getChannelState('readiness-probe'),
   };
 
-  app.get('/healthz', { config: { role: 'public' }, schema: { summary: 'Liveness', tags: ['health'] } }, async () => ({ status: 'ok' }));
-  app.get('/readyz', { config: { role: 'public' }, schema: { summary: 'Readiness: each dependency up or down', tags: ['health'] } }, async (_req, reply) => {
+  // Liveness: the process answers. No dependency is consulted, so an outage of Temporal or the
+  // database never makes the orchestrator restart healthy API processes.
+  app.get('/healthz', { config: { role: 'public' }, schema: { summary: 'Liveness (the process answers; no dependency checked)', tags: ['health'] } }, async () => ({ status: 'ok' }));
+  app.get('/readyz', { config: { role: 'public' }, schema: { summary: 'Readiness: each dependency up or down (names only)', tags: ['health'] } }, async (_req, reply) => {
     const checks: Record<string, 'up' | 'down'> = {};
     await Promise.all(
       Object.entries(probes).map(async ([name, probe]) => {
-        checks[name] = await probe().then(
+        checks[name] = await withTimeout(probe(), deps.readinessTimeoutMs ?? READINESS_TIMEOUT_MS).then(
           () => 'up' as const,
           () => 'down' as const,
         );
@@ -61,6 +64,21 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDeps): void 
     }
     return reply.type(registry.contentType).send(await registry.metrics());
   });
+}
+
+/** A dependency that does not answer within this is down (probes run every few seconds). */
+const READINESS_TIMEOUT_MS = 3000;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms);
+  });
+  try {
+    return await Promise.race([promise, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function channelProgress(deps: ApiDeps, channelId: string): Promise<string | undefined> {

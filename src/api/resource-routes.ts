@@ -6,7 +6,8 @@ import { ChannelConfig } from '../domain/config/channel-config';
 import { ConnectionConfig, connectionUrlProblem } from '../domain/config/connection-config';
 import { DatastoreConfig } from '../domain/config/datastore-config';
 import { connectionSecretFields, datastoreSecretFields } from '../store/config-secret-fields';
-import type { StateStore } from '../store/state-store';
+import type { StateStore, WriteCondition } from '../store/state-store';
+import { StorePreconditionError } from '../store/store-errors';
 import { ApiConflictError, ApiNotFoundError, ApiPreconditionError, ApiRequestError, zodIssues } from './api-errors';
 import { AnyArray, AnyObject, DraftQuery, IdParam, ProblemResponse } from './api-schemas';
 import { etagOf, keepSetSecrets, publicConnection, publicDatastore } from './resource-views';
@@ -21,9 +22,13 @@ interface ResourceOps<T extends { id: string }> {
   schema: z.ZodType<T>;
   list(): Promise<T[]>;
   get(id: string): Promise<T | undefined>;
-  /** Stores a validated object; `previous` is the stored one being replaced, if any. */
-  put(value: T, previous: T | undefined): Promise<void>;
-  remove(id: string): Promise<void>;
+  /**
+   * Stores a validated object; `previous` is the stored one being replaced, if any. `condition`
+   * (If-Match) is checked again by the store inside the write's transaction: another API process
+   * may have written since `previous` was read.
+   */
+  put(value: T, previous: T | undefined, condition?: WriteCondition<T>): Promise<void>;
+  remove(id: string, condition?: WriteCondition<T>): Promise<void>;
   view(value: T): unknown;
   /** Why the object may not be deleted now (referenced, active), or undefined. */
   deleteBlocker(id: string, value: T): Promise<string | undefined>;
@@ -31,7 +36,7 @@ interface ResourceOps<T extends { id: string }> {
   prepare?(body: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** Serialises config writes in this process so an If-Match check and its write are one step. */
+/** Serialises config writes in this process (the store's compare-and-set covers other processes). */
 class WriteLock {
   private tail: Promise<unknown> = Promise.resolve();
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -49,12 +54,31 @@ function validate<T>(schema: z.ZodType<T>, body: unknown): T {
   return parsed.data;
 }
 
-function checkIfMatch(req: FastifyRequest, current: unknown | undefined): void {
+const PRECONDITION_FAILED = 'the object changed since you read it (If-Match does not match its ETag); read it again';
+
+/** The request's If-Match as a condition on the stored object (none without the header). */
+function ifMatchCondition<T>(req: FastifyRequest): WriteCondition<T> {
   const header = req.headers['if-match'];
-  if (header === undefined) return;
+  if (header === undefined) return {};
   const tags = String(header).split(',').map((t) => t.trim().replace(/^W\//, ''));
-  if (tags.includes('*') ? current !== undefined : current !== undefined && tags.includes(etagOf(current))) return;
-  throw new ApiPreconditionError('the object changed since you read it (If-Match does not match its ETag); read it again');
+  return { expect: (current) => (tags.includes('*') ? current !== undefined : current !== undefined && tags.includes(etagOf(current))) };
+}
+
+/** Answers 412 early when the object read already fails If-Match. */
+function checkIfMatch<T>(req: FastifyRequest, current: T | undefined): WriteCondition<T> {
+  const condition = ifMatchCondition<T>(req);
+  if (condition.expect && !condition.expect(current)) throw new ApiPreconditionError(PRECONDITION_FAILED);
+  return condition;
+}
+
+/** The store's compare-and-set lost to another writer: 412 like the early check. */
+async function asPrecondition<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (err instanceof StorePreconditionError) throw new ApiPreconditionError(PRECONDITION_FAILED);
+    throw err;
+  }
 }
 
 /** Why a datastore or connection cannot be deleted: the channels that still use it. */
@@ -77,12 +101,12 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
     schema: DatastoreConfig,
     list: () => store.listDatastores(),
     get: (id) => store.getDatastore(id),
-    put: async (value, previous) => {
+    put: async (value, previous, condition) => {
       await hooks.checkSecrets({ datastores: [value], connections: [] });
       refuseUnsetSecrets(keepSetSecrets(datastoreSecretFields(value), previous ? datastoreSecretFields(previous) : undefined));
-      await store.putDatastore(value);
+      await store.putDatastore(value, condition);
     },
-    remove: (id) => store.deleteDatastore(id),
+    remove: (id, condition) => store.deleteDatastore(id, condition),
     view: publicDatastore,
     deleteBlocker: (id) => usedByChannels(store, 'datastore', 'datastoreId', id),
   };
@@ -91,15 +115,15 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
     schema: ConnectionConfig,
     list: () => store.listConnections(),
     get: (id) => store.getConnection(id),
-    put: async (value, previous) => {
+    put: async (value, previous, condition) => {
       const urlProblem = connectionUrlProblem(value);
       if (urlProblem) throw new ApiRequestError([{ pointer: '/body/baseUrl', message: urlProblem }]);
       await hooks.checkSecrets({ datastores: [], connections: [value] });
       refuseUnsetSecrets(keepSetSecrets(connectionSecretFields(value), previous ? connectionSecretFields(previous) : undefined));
-      await store.putConnection(value);
+      await store.putConnection(value, condition);
       if (previous && previous.active !== false && value.active === false) await hooks.onConnectionInactive(value.id);
     },
-    remove: (id) => store.deleteConnection(id),
+    remove: (id, condition) => store.deleteConnection(id, condition),
     view: publicConnection,
     prepare: fromConcurTemplate,
     deleteBlocker: (id) => usedByChannels(store, 'connection', 'connectionId', id),
@@ -109,17 +133,17 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
     schema: ChannelConfig,
     list: async () => (await store.listChannels()).map((c) => c.config),
     get: async (id) => (await store.getChannel(id))?.config,
-    put: async (value, previous) => {
+    put: async (value, previous, condition) => {
       const issues: Array<{ pointer: string; message: string }> = [];
       if (!(await store.getDatastore(value.datastoreId))) issues.push({ pointer: '/body/datastoreId', message: `no datastore with id "${value.datastoreId}"` });
       if (!(await store.getConnection(value.connectionId))) issues.push({ pointer: '/body/connectionId', message: `no connection with id "${value.connectionId}"` });
       if (issues.length) throw new ApiRequestError(issues);
       // `active` changes only through activate/deactivate, which run the checks.
-      await store.putChannel({ ...value, active: previous?.active ?? false });
+      await store.putChannel({ ...value, active: previous?.active ?? false }, condition);
       await store.deleteChannelDraft(value.id);
     },
-    remove: async (id) => {
-      await store.deleteChannel(id);
+    remove: async (id, condition) => {
+      await store.deleteChannel(id, condition);
     },
     view: (c) => c,
     deleteBlocker: async (id, value) => (value.active ? `channel ${id} is active; deactivate it first` : undefined),
@@ -172,9 +196,9 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
           const body = { ...(req.body as object), id };
           if (req.query.draft === 'true') return saveDraft(id, body, reply);
           const previous = await ops.get(id);
-          checkIfMatch(req, previous);
+          const condition = checkIfMatch(req, previous);
           const value = validate(ops.schema, body);
-          await ops.put(value, previous);
+          await asPrecondition(ops.put(value, previous, condition));
           return answer(reply, (await ops.get(id))!, previous ? 200 : 201);
         }),
     );
@@ -184,10 +208,10 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
       async (req, reply) =>
         lock.run(async () => {
           const current = await one(req.params.id);
-          checkIfMatch(req, current);
+          const condition = checkIfMatch(req, current);
           const blocker = await ops.deleteBlocker(req.params.id, current);
           if (blocker) throw new ApiConflictError(blocker);
-          await ops.remove(req.params.id);
+          await asPrecondition(ops.remove(req.params.id, condition));
           return reply.code(204).send(null);
         }),
     );
@@ -211,7 +235,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
       lock.run(async () => {
         const current = await store.getConnection(req.params.id);
         if (!current) throw new ApiNotFoundError(`no connection with id "${req.params.id}"`);
-        checkIfMatch(req, current);
+        const condition = checkIfMatch(req, current);
         const meta = parseSamlMetadata(req.body);
         const next = ConnectionConfig.parse({
           ...current,
@@ -220,7 +244,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
           partnerBaseUrl: meta.partnerBaseUrl ?? current.partnerBaseUrl,
           connectionType: { outboundProvisioning: true, browserSso: false },
         });
-        await store.putConnection(next);
+        await asPrecondition(store.putConnection(next, condition));
         const stored = (await store.getConnection(next.id))!;
         return reply.header('etag', etagOf(stored)).send(publicConnection(stored));
       }),

@@ -27,6 +27,7 @@ import { loadSettings } from '../config/settings';
 import { secretPolicyFromEnv, secretReferenceIssues, type SecretPolicy } from '../config/secret-policy';
 import type { ConfigIssue } from '../domain/config/outbound-config';
 import type { Knex } from 'knex';
+import { channelWorkflowId } from '../workflows/workflow-ids';
 
 
 export const API_PREFIX = '/api/v1';
@@ -49,6 +50,8 @@ export interface ApiDeps {
   taskQueue?: string;
   /** Opens a connection's Concur target for `POST /connections/{id}/test` (the worker's factory). */
   openTarget?: ActivityDeps['openTarget'];
+  /** How long /readyz waits for each dependency (default 3 s). */
+  readinessTimeoutMs?: number;
   /** Pino logger options; request bodies are never logged. */
   logger?: boolean | Record<string, unknown>;
 }
@@ -278,7 +281,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       api.get('/channels/:id/status', { config: { role: 'read' }, schema: { summary: 'Workflow status and current cycle progress', tags: ['operations'], params: IdParam, response: { 200: AnyObject, ...ops } } }, async (req) => {
         await channelOr404(req.params.id);
         const status = await control.status(req.params.id);
-        return { ...status, links: runLinks(deps, status.currentCycle?.workflowId) };
+        return { ...status, links: { ...runLinks(deps, status.currentCycle?.workflowId), ...channelLink(deps, req.params.id) } };
       });
       for (const decision of ['approve', 'reject'] as const) {
         api.post(`/channels/:id/cycles/:cycleNo/${decision}`, { config: { role: 'operator' }, schema: { summary: `${decision === 'approve' ? 'Approve' : 'Reject'} a cycle held by the mass-change guard`, tags: ['operations'], params: CycleParam, response: { 202: AnyObject, ...ops } } }, async (req, reply) => {
@@ -308,7 +311,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         async (req) => {
           const { id, cycleNo } = req.params;
           await channelOr404(id);
-          const cycle = (await store.listCycles(id, 100_000)).find((c) => c.cycleNo === cycleNo);
+          const cycle = await store.findCycle(id, cycleNo);
           if (!cycle) throw new ApiNotFoundError(`channel ${id} has no cycle ${cycleNo}`);
           const items = await store.listPlanItems(cycle.id, { offset: req.query.offset, limit: req.query.limit });
           // The diff names users by GUID and says what and why; attribute values stay in the store.
@@ -369,9 +372,16 @@ async function listUsersByStatus(store: StateStore, channelId: string, status: s
   return s.listUsersByStatus ? s.listUsersByStatus(channelId, status, limit) : [];
 }
 
+/** The Web UI's page of a workflow id (it opens the latest run: each cycle is its own workflow id). */
 function runLinks(deps: ApiDeps, workflowId: string | undefined): { temporalUi?: string } {
   if (!deps.temporalUiUrl || !workflowId) return {};
   return { temporalUi: `${deps.temporalUiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(deps.namespace ?? 'default')}/workflows/${encodeURIComponent(workflowId)}` };
+}
+
+/** The channel workflow's page (its signals, queries and continue-as-new chain). */
+function channelLink(deps: ApiDeps, channelId: string): { channelTemporalUi?: string } {
+  const link = runLinks(deps, channelWorkflowId(channelId)).temporalUi;
+  return link ? { channelTemporalUi: link } : {};
 }
 
 /** Replaces literal secrets that equal the stored (vaulted) value by the stored reference, for the plan. */

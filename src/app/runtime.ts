@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import type { ActivityDeps, UserMapper } from '../activities/activity-deps';
 import { EncryptionCodec, loadPayloadKey } from '../codec/encryption-codec';
-import type { Settings } from '../config/settings';
+import { loadSettings, type Settings } from '../config/settings';
+import { secretPolicyFromEnv, type SecretPolicy } from '../config/secret-policy';
 import type { ChannelConfig } from '../domain/config/channel-config';
 import type { ConnectionConfig } from '../domain/config/connection-config';
 import { compileMapping, MappingConfigError, type CompiledMapping } from '../domain/mapping';
@@ -18,6 +19,7 @@ import { openStateStore } from '../store/open-state-store';
 import { createSecretResolver } from '../store/store-secret-resolver';
 import type { KnexStateStore } from '../store/knex-state-store';
 import { createConcurUserTarget } from '../targets/concur';
+import type { WorkerMetrics } from '../worker/worker-metrics';
 
 export function openStore(settings: Settings): Promise<KnexStateStore> {
   return openStateStore(settings.store, { keyFile: settings.secretKeyFile });
@@ -40,11 +42,19 @@ export function compileChannelMapping(channel: ChannelConfig, connection: Connec
   return compileMapping(channel.mapping, { requiredFields: connection.requiredFields, companyId: connection.companyId });
 }
 
-export function createRuntimeDeps(store: KnexStateStore, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
-  const secrets = createSecretResolver(store);
+export interface RuntimeOptions {
+  /** Counts Concur requests (latency, 429s) and users by action and outcome. */
+  metrics?: WorkerMetrics;
+  /** Where secret references may point when resolved (default: from the environment, as the API validates). */
+  secretPolicy?: SecretPolicy;
+}
+
+export function createRuntimeDeps(store: KnexStateStore, overrides: Partial<ActivityDeps> = {}, options: RuntimeOptions = {}): ActivityDeps {
+  const { metrics } = options;
+  const secrets = createSecretResolver(store, process.env, options.secretPolicy ?? secretPolicyFromEnv(process.env, loadSettings().dataDir));
   const tokens = { load: (id: string) => store.loadOAuthToken(id), save: (id: string, t: Parameters<typeof store.saveOAuthToken>[1]) => store.saveOAuthToken(id, t) };
   return {
-    store,
+    store: metrics ? metrics.observeStore(store) : store,
     openSource(channel, datastore) {
       if (datastore.type === 'ldap' && channel.source.kind === 'ldap') {
         return createLdapChannelSource(datastore, { source: channel.source, location: channel.location, exclusion: channel.exclusion }, secrets);
@@ -54,7 +64,7 @@ export function createRuntimeDeps(store: KnexStateStore, overrides: Partial<Acti
       }
       throw new Error(`channel ${channel.id}: source settings (${channel.source.kind}) do not fit datastore ${datastore.id} (${datastore.type})`);
     },
-    openTarget: (connection) => createConcurUserTarget(connection, { secrets, tokens }),
+    openTarget: (connection) => createConcurUserTarget(connection, { secrets, tokens, observe: metrics?.observeConcurRequest }),
     compileMapper: compileChannelMapping,
     checkMapping(channel, connection) {
       try {

@@ -4,6 +4,13 @@ export interface ApiAnswer {
   status: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API answers are shown, not trusted
   body: any;
+  headers?: Headers;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** A body sent as is (e.g. XML) with this content type instead of JSON. */
+  raw?: { text: string; contentType: string };
 }
 
 /** The CLI's HTTP client of the admin API: unreachable or unauthorised end with exit code 3. */
@@ -13,13 +20,14 @@ export class ApiClient {
     private readonly key: string | undefined,
   ) {}
 
-  async request(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
+  async request(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<ApiAnswer> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.raw) headers['content-type'] = options.raw.contentType;
+    else if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.key) headers.authorization = `Bearer ${this.key}`;
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: options.raw ? options.raw.text : body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
       throw new CliError(`cannot reach the Outbound API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm run up)`, EXIT.unreachable, { cause: err });
     }
@@ -35,6 +43,6 @@ export class ApiClient {
       const hint = this.key ? '' : ' (give a key with --key, OUTBOUND_API_KEY or OUTBOUND_API_KEY_FILE)';
       throw new CliError(`the API refused the request: ${detail}${hint}`, EXIT.unreachable);
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, headers: res.headers };
   }
 }

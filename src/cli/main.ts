@@ -10,6 +10,7 @@ import { CliError, EXIT } from './cli-error';
 import { resolveApiKey } from './cli-key';
 import { createKey, keysTable, withKeyStore } from './keys-command';
 import { progressLine } from './progress-bar';
+import { registerResourceCommands } from './resource-commands';
 import { textTable } from './text-table';
 
 export interface CliIo {
@@ -179,6 +180,8 @@ function buildProgram(io: CliIo, setCode: (c: number) => void): Command {
     io.out(JSON.stringify(result, null, 2));
     if (!(result.found && result.preview?.ok)) setCode(EXIT.failed);
   });
+
+  registerResourceCommands(program, { client, show, env: io.env });
 
   const keys = program.command('keys').description('API keys (works on the local state store)');
   keys

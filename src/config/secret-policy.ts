@@ -58,6 +58,15 @@ function inside(dir: string, path: string): boolean {
   return path.startsWith(dir + sep) && realOr(path).startsWith(realOr(dir) + sep);
 }
 
+/**
+ * Why an env: or file: reference breaks the policy, or undefined (vault: and literals are judged
+ * by their owner, see `problem`). The message names the reference, never a value.
+ */
+export function pathReferenceProblem(value: string, policy: SecretPolicy): string | undefined {
+  const ref = parseSecretRef(value);
+  return ref.kind === 'env' || ref.kind === 'file' ? problem(value, policy, undefined) : undefined;
+}
+
 /** Why one reference breaks the policy (the message names the reference, never a value), or undefined. */
 function problem(value: string, policy: SecretPolicy, stored: string | undefined): string | undefined {
   const ref = parseSecretRef(value);

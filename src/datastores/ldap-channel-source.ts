@@ -54,7 +54,7 @@ class LdapChannelSource implements ChannelSource {
     this.connection ??= (async () => {
       let password: string;
       try {
-        password = await this.secrets.resolve(this.datastore.bindPassword);
+        password = await this.secrets.resolve(this.datastore.bindPassword, { owner: `datastore:${this.datastore.id}`, field: 'bindPassword' });
       } catch (err) {
         throw new LdapDatastoreError('datastore.bindPassword', `the password secret cannot be resolved: ${(err as Error).message}`, false, { cause: err });
       }

@@ -61,7 +61,7 @@ class SqlChannelSource implements ChannelSource {
       let password: string | undefined;
       if (this.datastore.password !== undefined) {
         try {
-          password = await this.secrets.resolve(this.datastore.password);
+          password = await this.secrets.resolve(this.datastore.password, { owner: `datastore:${this.datastore.id}`, field: 'password' });
         } catch (err) {
           throw new SqlDatastoreError('datastore.password', `the password secret cannot be resolved: ${(err as Error).message}`, false, { cause: err });
         }

@@ -6,15 +6,17 @@ import type { DatastoreConfig } from '../domain/config/datastore-config';
 import { connectionSecretFields, datastoreSecretFields, type SecretField } from './config-secret-fields';
 import { parseJson, toNumber } from './row-values';
 import { parseSecretRef, vaultRef } from './secret-reference';
+import type { WriteCondition } from './state-store';
+import { StorePreconditionError } from './store-errors';
 
 /** Configuration (datastores, connections, channel versions and drafts) and the secret vault. */
 export class KnexConfigStore extends KnexStoreBase {
-  putDatastore(config: DatastoreConfig): Promise<void> {
-    return this.putSecretHolder('datastores', config, datastoreSecretFields, { type: config.type });
+  putDatastore(config: DatastoreConfig, condition: WriteCondition<DatastoreConfig> = {}): Promise<void> {
+    return this.putSecretHolder('datastores', config, condition, datastoreSecretFields, { type: config.type });
   }
 
-  putConnection(config: ConnectionConfig): Promise<void> {
-    return this.putSecretHolder('connections', config, connectionSecretFields, {}, async (trx, previous, stored) => {
+  putConnection(config: ConnectionConfig, condition: WriteCondition<ConnectionConfig> = {}): Promise<void> {
+    return this.putSecretHolder('connections', config, condition, connectionSecretFields, {}, async (trx, previous, stored) => {
       // Tokens (and the geolocation they route to) belong to the old host or credentials.
       if (previous && connectionTokensStale(previous, stored)) await trx('oauth_tokens').where({ connection_id: config.id }).delete();
     });
@@ -38,8 +40,9 @@ export class KnexConfigStore extends KnexStoreBase {
     return rows.map((r) => parseJson<ConnectionConfig>(r.config));
   }
 
-  async putChannel(config: ChannelConfig): Promise<number> {
+  async putChannel(config: ChannelConfig, condition: WriteCondition<ChannelConfig> = {}): Promise<number> {
     return this.db.transaction(async (trx) => {
+      if (condition.expect) await this.checkChannel(trx, config.id, condition);
       const now = new Date();
       await trx('channels')
         .insert({ id: config.id, current_version: 1, created_at: now, updated_at: now })
@@ -89,8 +92,9 @@ export class KnexConfigStore extends KnexStoreBase {
    * Removes the channel's configuration (all versions) and draft. Provisioner state and audit stay:
    * the users still exist in Concur, and a channel recreated under the same id finds them again.
    */
-  async deleteChannel(id: string): Promise<void> {
+  async deleteChannel(id: string, condition: WriteCondition<ChannelConfig> = {}): Promise<void> {
     await this.db.transaction(async (trx) => {
+      if (condition.expect) await this.checkChannel(trx, id, condition);
       await trx('channel_versions').where({ channel_id: id }).delete();
       await trx('channels').where({ id }).delete();
       await trx('channel_drafts').where({ channel_id: id }).delete();
@@ -98,16 +102,20 @@ export class KnexConfigStore extends KnexStoreBase {
   }
 
   /** Removes a datastore and its vaulted secrets (the API refuses while a channel references it). */
-  async deleteDatastore(id: string): Promise<void> {
+  async deleteDatastore(id: string, condition: WriteCondition<DatastoreConfig> = {}): Promise<void> {
     await this.db.transaction(async (trx) => {
+      await lockRow(trx, 'datastores', id);
+      checkCondition(condition, await this.readConfig<DatastoreConfig>(trx, 'datastores', id), 'datastore', id);
       await trx('datastores').where({ id }).delete();
       await this.vault.pruneOwner(`datastore:${id}`, [], trx);
     });
   }
 
   /** Removes a connection, its vaulted secrets and its cached OAuth token. */
-  async deleteConnection(id: string): Promise<void> {
+  async deleteConnection(id: string, condition: WriteCondition<ConnectionConfig> = {}): Promise<void> {
     await this.db.transaction(async (trx) => {
+      await lockRow(trx, 'connections', id);
+      checkCondition(condition, await this.readConfig<ConnectionConfig>(trx, 'connections', id), 'connection', id);
       await trx('connections').where({ id }).delete();
       await trx('oauth_tokens').where({ connection_id: id }).delete();
       await this.vault.pruneOwner(`connection:${id}`, [], trx);
@@ -119,6 +127,11 @@ export class KnexConfigStore extends KnexStoreBase {
     return this.vault.read(id);
   }
 
+  /** Who a vault id belongs to (`datastore:<id>`, `connection:<id>`): the resolver's confinement. */
+  async secretOwner(id: string): Promise<string | undefined> {
+    return this.vault.owner(id);
+  }
+
   /**
    * Stores a datastore or a connection: its literal secrets move to the vault (in place), and
    * vault entries the previous version used and this one does not are pruned, in one transaction.
@@ -126,6 +139,7 @@ export class KnexConfigStore extends KnexStoreBase {
   private async putSecretHolder<T extends { id: string }>(
     table: 'datastores' | 'connections',
     config: T,
+    condition: WriteCondition<T>,
     secretFields: (config: T) => SecretField[],
     columns: Record<string, unknown>,
     afterWrite?: (trx: Knex.Transaction, previous: T | undefined, stored: T) => Promise<void>,
@@ -135,6 +149,7 @@ export class KnexConfigStore extends KnexStoreBase {
     await this.db.transaction(async (trx) => {
       await lockRow(trx, table, config.id);
       const previous = await this.readConfig<T>(trx, table, config.id);
+      checkCondition(condition, previous, table === 'datastores' ? 'datastore' : 'connection', config.id);
       const keep = await this.vaultLiterals(trx, owner, secretFields(stored), previous ? secretFields(previous) : []);
       const now = new Date();
       await trx(table)
@@ -178,8 +193,15 @@ export class KnexConfigStore extends KnexStoreBase {
     return keep;
   }
 
-  private channelVersions(): Knex.QueryBuilder {
-    return this.db({ c: 'channels' })
+  /** Locks the channel row and checks the caller's precondition against its current version. */
+  private async checkChannel(trx: Knex.Transaction, id: string, condition: WriteCondition<ChannelConfig>): Promise<void> {
+    await lockRow(trx, 'channels', id);
+    const row = await this.channelVersions(trx).where('c.id', id).first();
+    checkCondition(condition, row ? channelFromRow(row).config : undefined, 'channel', id);
+  }
+
+  private channelVersions(db: Knex = this.db): Knex.QueryBuilder {
+    return db({ c: 'channels' })
       .join({ v: 'channel_versions' }, function () {
         this.on('v.channel_id', '=', 'c.id').andOn('v.version', '=', 'c.current_version');
       })
@@ -187,14 +209,17 @@ export class KnexConfigStore extends KnexStoreBase {
   }
 }
 
-
 /**
  * A no-op write on the config row before reading it: PostgreSQL locks the row, so two concurrent
  * puts of one config cannot prune each other's vault entries; SQLite takes its write lock now,
  * rather than failing to upgrade a read snapshot that another process's commit made stale.
  */
-async function lockRow(trx: Knex.Transaction, table: 'datastores' | 'connections', id: string): Promise<void> {
+async function lockRow(trx: Knex.Transaction, table: 'datastores' | 'connections' | 'channels', id: string): Promise<void> {
   await trx(table).where({ id }).update({ updated_at: trx.ref('updated_at') });
+}
+
+function checkCondition<T>(condition: WriteCondition<T>, current: T | undefined, kind: string, id: string): void {
+  if (condition.expect && !condition.expect(current)) throw new StorePreconditionError(kind, id);
 }
 
 function channelFromRow(row: { config: string; version: number | string }): { config: ChannelConfig; version: number } {

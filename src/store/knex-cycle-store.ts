@@ -57,6 +57,11 @@ export class KnexCycleStore extends KnexTokenStore {
     });
   }
 
+  async findCycle(channelId: string, cycleNo: number): Promise<CycleRecord | undefined> {
+    const row = (await this.db('cycles').where({ channel_id: channelId, cycle_no: cycleNo }).first()) as CycleRow | undefined;
+    return row ? cycleFromRow(row) : undefined;
+  }
+
   async getCycle(cycleId: number): Promise<CycleRecord | undefined> {
     const row = (await this.db('cycles').where({ id: cycleId }).first()) as CycleRow | undefined;
     return row ? cycleFromRow(row) : undefined;

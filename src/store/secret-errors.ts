@@ -41,3 +41,19 @@ export class SecretResolutionError extends Error {
     this.name = 'SecretResolutionError';
   }
 }
+
+/**
+ * A reference the secret policy does not allow, refused when resolved (a stored config written
+ * before the policy, or by another path than the API). Names the field and the reference's kind
+ * and name, never a value.
+ */
+export class SecretRefusedError extends Error {
+  constructor(
+    /** e.g. `connection:demo auth.accessToken` */
+    readonly field: string,
+    reason: string,
+  ) {
+    super(`${field}: ${reason}`);
+    this.name = 'SecretRefusedError';
+  }
+}

@@ -28,6 +28,11 @@ export class SecretVault {
     return this.box.open(row.ciphertext, context(id));
   }
 
+  async owner(id: string, trx: Knex = this.db): Promise<string | undefined> {
+    const row = (await trx(SECRETS_TABLE).where({ id }).first('owner')) as { owner: string | null } | undefined;
+    return row?.owner ?? undefined;
+  }
+
   /** Like read, but undefined when the secret is absent or unreadable (used to compare values). */
   async tryRead(id: string, trx: Knex = this.db): Promise<string | undefined> {
     try {

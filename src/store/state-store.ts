@@ -127,17 +127,25 @@ export interface StoredOAuthToken {
   geolocation?: string;
 }
 
+/**
+ * A compare-and-set condition on the stored object (undefined: none stored), checked inside the
+ * write's transaction with the row locked; false throws StorePreconditionError, nothing written.
+ */
+export interface WriteCondition<T> {
+  expect?: (current: T | undefined) => boolean;
+}
+
 export interface StateStore {
   // configuration -------------------------------------------------------------------------
   /** Stores a datastore; literal secrets are moved into the encrypted vault and replaced by `vault:` refs. */
-  putDatastore(config: DatastoreConfig): Promise<void>;
+  putDatastore(config: DatastoreConfig, condition?: WriteCondition<DatastoreConfig>): Promise<void>;
   getDatastore(id: string): Promise<DatastoreConfig | undefined>;
   listDatastores(): Promise<DatastoreConfig[]>;
-  putConnection(config: ConnectionConfig): Promise<void>;
+  putConnection(config: ConnectionConfig, condition?: WriteCondition<ConnectionConfig>): Promise<void>;
   getConnection(id: string): Promise<ConnectionConfig | undefined>;
   listConnections(): Promise<ConnectionConfig[]>;
   /** Stores a new version of a validated channel config; returns its version number. */
-  putChannel(config: ChannelConfig): Promise<number>;
+  putChannel(config: ChannelConfig, condition?: WriteCondition<ChannelConfig>): Promise<number>;
   getChannel(id: string): Promise<{ config: ChannelConfig; version: number } | undefined>;
   listChannels(): Promise<Array<{ config: ChannelConfig; version: number }>>;
   /** Drafts may be incomplete JSON; they are validated when promoted with putChannel. */
@@ -145,9 +153,9 @@ export interface StateStore {
   getChannelDraft(id: string): Promise<unknown | undefined>;
   /** Discards a draft (e.g. once it has been promoted with putChannel). */
   deleteChannelDraft(id: string): Promise<void>;
-  deleteChannel(id: string): Promise<void>;
-  deleteDatastore(id: string): Promise<void>;
-  deleteConnection(id: string): Promise<void>;
+  deleteChannel(id: string, condition?: WriteCondition<ChannelConfig>): Promise<void>;
+  deleteDatastore(id: string, condition?: WriteCondition<DatastoreConfig>): Promise<void>;
+  deleteConnection(id: string, condition?: WriteCondition<ConnectionConfig>): Promise<void>;
   /** Runs `fn` with a store whose writes are one transaction (all or nothing). */
   transaction<T>(fn: (store: StateStore) => Promise<T>): Promise<T>;
 
@@ -163,6 +171,8 @@ export interface StateStore {
    */
   startCycle(channelId: string, mode: CycleMode, dryRun: boolean, cycleNo?: number): Promise<CycleRecord>;
   getCycle(cycleId: number): Promise<CycleRecord | undefined>;
+  /** One cycle by the channel's cycle number (one indexed lookup, for the API's cycle page). */
+  findCycle(channelId: string, cycleNo: number): Promise<CycleRecord | undefined>;
   updateCycle(cycleId: number, patch: Partial<Pick<CycleRecord, 'mode' | 'modeReason' | 'configHash' | 'outcome' | 'counts' | 'batches' | 'watermark' | 'error' | 'finishedAt'>>): Promise<void>;
   listCycles(channelId: string, limit: number): Promise<CycleRecord[]>;
   /**

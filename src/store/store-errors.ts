@@ -17,3 +17,14 @@ export class StateStoreOpenError extends Error {
     this.name = 'StateStoreOpenError';
   }
 }
+
+/** A conditional write found the stored object changed (If-Match across API processes). */
+export class StorePreconditionError extends Error {
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+  ) {
+    super(`${kind} ${id} changed since it was read`);
+    this.name = 'StorePreconditionError';
+  }
+}

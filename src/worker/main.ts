@@ -6,18 +6,24 @@ import { loadEnvFiles } from '../config/env-files';
 import { createDataConverter, createRuntimeDeps, openStore } from '../app/runtime';
 import { startRetention } from './retention-start';
 import { createOutboundWorker } from './worker';
+import { WorkerMetrics } from './worker-metrics';
+import { parseMetricsAddress, startWorkerMetricsServer } from './worker-metrics-server';
 
 async function main() {
   loadEnvFiles(); // NAME_FILE secrets (compose, Kubernetes) before anything reads the environment
   const settings = loadSettings();
   Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }) } } });
   const store = await openStore(settings);
+  // Each worker's own /metrics (Concur latency and 429s, users by action and outcome), when asked for.
+  const metricsAddress = parseMetricsAddress(process.env.OUTBOUND_WORKER_METRICS_ADDRESS);
+  const metrics = metricsAddress ? new WorkerMetrics() : undefined;
+  const metricsServer = metrics && metricsAddress ? await startWorkerMetricsServer(metrics, metricsAddress) : undefined;
   const connection = await NativeConnection.connect({ address: settings.temporalAddress });
   const { worker, closeResources } = await createOutboundWorker({
     connection,
     namespace: settings.namespace,
     taskQueue: settings.taskQueue,
-    deps: createRuntimeDeps(store),
+    deps: createRuntimeDeps(store, {}, { metrics }),
     dataConverter: createDataConverter(settings),
   });
   // Retention of cycles, plan items and audit rows (personal data at rest): one daily workflow.
@@ -25,9 +31,10 @@ async function main() {
   const client = new Client({ connection: clientConnection, namespace: settings.namespace, dataConverter: createDataConverter(settings) });
   await startRetention(client, { retentionDays: settings.retentionDays, taskQueue: settings.taskQueue });
   await clientConnection.close();
-  console.log(`outbound worker polling ${settings.temporalAddress} (namespace ${settings.namespace})`);
+  console.log(`outbound worker polling ${settings.temporalAddress} (namespace ${settings.namespace})${metricsServer ? `; metrics at ${metricsServer.url}/metrics` : ''}`);
   await worker.run(); // returns after SIGINT/SIGTERM, once in-flight tasks are done
   await closeResources();
+  await metricsServer?.close();
   await store.close();
   await connection.close();
 }

@@ -12,7 +12,7 @@ import { parseOutboundConfig } from '../../src/domain/config/outbound-config';
 import type { KnexStateStore } from '../../src/store/knex-state-store';
 import { openStateStore } from '../../src/store/open-state-store';
 import { createOutboundWorker } from '../../src/worker/worker';
-import { createRuntimeDeps } from '../../src/app/runtime';
+import { createRuntimeDeps, type RuntimeOptions } from '../../src/app/runtime';
 import { createConcurSimulator, type ConcurSimulator, type SimulatorOptions } from '../../simulators/concur';
 import { MemoryDirectory } from './memory-source';
 import { distinctiveValues, recordForLeakScan } from './leak-manifest';
@@ -57,7 +57,7 @@ export class EngineHarness {
   private closeResources?: () => Promise<void>;
   private dir = mkdtempSync(join(tmpdir(), 'outbound-engine-'));
 
-  async start(options: { depsOverrides?: Partial<ActivityDeps>; realSources?: boolean; simulator?: SimulatorOptions } = {}): Promise<void> {
+  async start(options: { depsOverrides?: Partial<ActivityDeps>; realSources?: boolean; simulator?: SimulatorOptions; runtime?: RuntimeOptions } = {}): Promise<void> {
     this.realSources = Boolean(options.realSources);
     this.temporal = await ensureTemporal();
     this.simulator = createConcurSimulator({ demoToken: DEMO_TOKEN, ...options.simulator });
@@ -65,12 +65,12 @@ export class EngineHarness {
     this.store = await openStateStore({ client: 'better-sqlite3', filename: join(this.dir, 'state.db') }, { key: randomBytes(32) });
     this.client = new Client({ connection: this.temporal.client.connection, dataConverter: { payloadCodecs: [this.codec] } });
     this.control = new ChannelControl(this.client, this.taskQueue);
-    await this.startWorker(options.depsOverrides);
+    await this.startWorker(options.depsOverrides, options.runtime);
   }
 
-  async startWorker(depsOverrides: Partial<ActivityDeps> = {}): Promise<void> {
+  async startWorker(depsOverrides: Partial<ActivityDeps> = {}, runtime: RuntimeOptions = {}): Promise<void> {
     const sources: Partial<ActivityDeps> = this.realSources ? {} : { openSource: () => this.directory.source() };
-    const deps = createRuntimeDeps(this.store, { ...sources, ...depsOverrides });
+    const deps = createRuntimeDeps(this.store, { ...sources, ...depsOverrides }, runtime);
     const { worker, closeResources } = await createOutboundWorker({
       connection: this.temporal.nativeConnection,
       taskQueue: this.taskQueue,

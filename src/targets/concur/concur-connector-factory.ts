@@ -8,7 +8,7 @@ import type { SecretResolver } from '../../domain/secrets';
 import { AdaptiveRateLimiter } from './adaptive-rate-limiter';
 import { ConcurConnector } from './concur-connector';
 import { ConcurrencyLimiter } from './concurrency-limiter';
-import { ConcurHttpClient } from './concur-http-client';
+import { ConcurHttpClient, type ConcurHttpClientOptions } from './concur-http-client';
 import type { ConcurLogger } from './concur-logger';
 import { OAuth2TokenProvider } from './concur-token-provider';
 import { StaticTokenProvider, type ConcurTokenProvider } from './static-token-provider';
@@ -21,6 +21,8 @@ export interface ConcurConnectorDeps {
   /** Where OAuth2 tokens (and rotated refresh tokens) persist; in-memory when omitted. */
   tokens?: ConcurTokenStore;
   logger?: ConcurLogger;
+  /** Each HTTP attempt's latency and status, for metrics. */
+  observe?: ConcurHttpClientOptions['observe'];
   /** undici dispatcher (tests pass a MockAgent); default: a keep-alive Agent owned by the connector. */
   dispatcher?: Dispatcher;
   retry?: Partial<RetryOptions>;
@@ -47,7 +49,7 @@ export function createConcurConnector(connection: ConnectionConfig, deps: Concur
   let tokens: ConcurTokenProvider;
   if (connection.auth.type === 'OAUTH_ACCESS_TOKEN') {
     const ref = connection.auth.accessToken;
-    tokens = new StaticTokenProvider(() => deps.secrets.resolve(ref), connection.baseUrl);
+    tokens = new StaticTokenProvider(() => deps.secrets.resolve(ref, { owner: `connection:${connection.id}`, field: 'auth.accessToken' }), connection.baseUrl);
   } else {
     if (!deps.tokens) deps.logger?.warn?.({ connectionId: connection.id }, 'concur: no token store given; rotated refresh tokens are kept in memory only');
     tokens = new OAuth2TokenProvider({
@@ -76,6 +78,7 @@ export function createConcurConnector(connection: ConnectionConfig, deps: Concur
     timeoutMs: connection.timeoutMs,
     connectionId: connection.id,
     logger: deps.logger,
+    observe: deps.observe,
     now: deps.now,
     sleep: deps.sleep,
     random: deps.random,

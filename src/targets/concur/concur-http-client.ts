@@ -48,6 +48,15 @@ export interface ConcurResponse {
   headers: Record<string, string | string[] | undefined>;
 }
 
+/** One HTTP attempt, for metrics (ids and numbers only: no URL, no body). */
+export interface ConcurRequestObservation {
+  connectionId: string;
+  operation: string;
+  /** HTTP status, or `error` when no answer came (timeout, reset, refused). */
+  status: number | 'error';
+  durationMs: number;
+}
+
 export interface ConcurHttpClientOptions {
   tokens: ConcurTokenProvider;
   dispatcher: Dispatcher;
@@ -59,6 +68,8 @@ export interface ConcurHttpClientOptions {
   maxResponseBytes?: number;
   connectionId: string;
   logger?: ConcurLogger;
+  /** Called after each attempt (the worker's latency histogram and 429 counter). */
+  observe?: (o: ConcurRequestObservation) => void;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -160,6 +171,8 @@ export class ConcurHttpClient {
       this.counters.requests++;
       let res: Dispatcher.ResponseData;
       let text: string;
+      const sentAt = performance.now();
+      const observe = (status: number | 'error') => this.options.observe?.({ connectionId: this.options.connectionId, operation: req.operation, status, durationMs: performance.now() - sentAt });
       try {
         const outer = requestSignal();
         outer?.throwIfAborted();
@@ -167,9 +180,11 @@ export class ConcurHttpClient {
         res = await request(url, { method: req.method, headers, body: payload, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
         text = await readCappedText(res, this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES, payload !== undefined || req.method !== 'GET');
       } catch (err) {
+        observe('error');
         if (err instanceof ConcurTransientError) throw err;
         throw networkError(err, payload !== undefined || req.method !== 'GET');
       }
+      observe(res.statusCode);
       const body = parseBody(text);
       const logFields = { connectionId: this.options.connectionId, operation: req.operation, status: res.statusCode, correlationId, ...req.logFields };
       if (res.statusCode >= 200 && res.statusCode < 300) {

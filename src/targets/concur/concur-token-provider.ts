@@ -141,26 +141,26 @@ export class OAuth2TokenProvider implements ConcurTokenProvider {
     const { auth, secrets } = this.options;
     const grants: Grant[] = [];
     if (stored?.refreshToken) grants.push({ kind: 'refresh_token', refreshToken: stored.refreshToken });
-    const configured = auth.refreshToken ? await this.secret(secrets, auth.refreshToken, 'refresh token') : undefined;
+    const configured = auth.refreshToken ? await this.secret(secrets, auth.refreshToken, 'refresh token', 'auth.refreshToken') : undefined;
     if (configured && configured !== stored?.refreshToken) grants.push({ kind: 'refresh_token', refreshToken: configured });
     if (auth.companyRequestToken) {
       if (!auth.companyUuid) throw new ConcurConnectionError('misconfigured', 'a company request token needs the company UUID (auth.companyUuid)');
-      grants.push({ kind: 'password', companyUuid: auth.companyUuid, requestToken: await this.secret(secrets, auth.companyRequestToken, 'company request token') });
+      grants.push({ kind: 'password', companyUuid: auth.companyUuid, requestToken: await this.secret(secrets, auth.companyRequestToken, 'company request token', 'auth.companyRequestToken') });
     }
     return grants;
   }
 
-  private async secret(secrets: SecretResolver, ref: string, what: string): Promise<string> {
+  private async secret(secrets: SecretResolver, ref: string, what: string, field: string): Promise<string> {
     try {
-      return await secrets.resolve(ref);
+      return await secrets.resolve(ref, { owner: `connection:${this.options.connectionId}`, field });
     } catch (err) {
-      throw new ConcurConnectionError('misconfigured', `the ${what} secret could not be resolved`, { cause: err });
+      throw new ConcurConnectionError('misconfigured', `the ${what} secret could not be resolved: ${(err as Error).message}`, { cause: err });
     }
   }
 
   private async exchange(grant: Grant, stored: StoredOAuthToken | undefined): Promise<StoredOAuthToken> {
     const { auth, secrets } = this.options;
-    const form = new URLSearchParams({ client_id: auth.clientId, client_secret: await this.secret(secrets, auth.clientSecret, 'client secret') });
+    const form = new URLSearchParams({ client_id: auth.clientId, client_secret: await this.secret(secrets, auth.clientSecret, 'client secret', 'auth.clientSecret') });
     if (grant.kind === 'refresh_token') {
       form.set('grant_type', 'refresh_token');
       form.set('refresh_token', grant.refreshToken);

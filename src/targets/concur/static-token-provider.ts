@@ -29,7 +29,7 @@ export class StaticTokenProvider implements ConcurTokenProvider {
       return { token: await this.value, baseUrl: trimSlash(this.baseUrl) };
     } catch (err) {
       this.value = undefined;
-      throw new ConcurConnectionError('misconfigured', 'the access token secret could not be resolved', { cause: err });
+      throw new ConcurConnectionError('misconfigured', `the access token secret could not be resolved: ${(err as Error).message}`, { cause: err });
     }
   }
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
   await h.start();
   for (let i = 1; i <= 12; i++) h.directory.put(person(i));
   await h.configure(CH);
-  ({ app, baseUrl, client: api } = await startApi({ client: h.client, store: h.store, codec: h.codec, taskQueue: h.taskQueue }));
+  ({ app, baseUrl, client: api } = await startApi({ client: h.client, store: h.store, codec: h.codec, taskQueue: h.taskQueue, temporalUiUrl: 'http://127.0.0.1:8233/' }));
   operatorKey = await createTestKey(h.store, 'operator');
 }, 120_000);
 afterAll(async () => {
@@ -69,8 +69,16 @@ it('activates, syncs, and reports cycles, plans and users by id only', async () 
 
   const cycles = await call('GET', `/channels/${CH}/cycles`);
   expect(cycles.body.length).toBeGreaterThanOrEqual(2);
+  const ui = 'http://127.0.0.1:8233/namespaces/default/workflows';
+  expect(cycles.body[0].links).toEqual({ temporalUi: `${ui}/channel-${CH}-cycle-${cycles.body[0].cycleNo}` });
   const first = await call('GET', `/channels/${CH}/cycles/1`);
   expect((first.body.plan as unknown[]).length).toBe(12);
+  expect(first.body).toMatchObject({ cycleNo: 1, links: { temporalUi: `${ui}/channel-${CH}-cycle-1` } });
+  // A page of the plan, found by cycle number (no scan of the channel's cycles).
+  const page = await call('GET', `/channels/${CH}/cycles/1?offset=10&limit=5`);
+  expect((page.body.plan as Array<{ seq: number }>).map((i) => i.seq)).toEqual((first.body.plan as Array<{ seq: number }>).slice(10).map((i) => i.seq));
+  expect((await call('GET', `/channels/${CH}/cycles/999`)).status).toBe(404);
+  expect((await call('GET', `/channels/${CH}/status`)).body.links).toMatchObject({ channelTemporalUi: `${ui}/channel-${CH}` });
   expect(first.text).not.toContain('user00001@example.com');
   expect(first.text).not.toContain("O'Brien");
 

@@ -4,12 +4,16 @@
  * against Kubernetes' OpenAPI schemas (both vendored in deploy/schemas by
  * scripts/vendor-deploy-schemas.ts), and every third-party image against deploy/images.json.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { parse, parseAllDocuments } from 'yaml';
+import { createConcurSimulator } from '../../../simulators/concur';
+import { secretPolicyFromEnv, secretReferenceIssues } from '../../../src/config/secret-policy';
+import { connectionUrlProblem } from '../../../src/domain/config/connection-config';
+import { parseOutboundConfig } from '../../../src/domain/config/outbound-config';
 
 const root = join(__dirname, '..', '..', '..');
 const chart = join(root, 'deploy', 'helm', 'outbound');
@@ -50,6 +54,10 @@ describe('docker-compose.yml', () => {
       if (!job) expect({ name, restart: svc.restart }).toEqual({ name, restart: 'unless-stopped' });
     }
     for (const name of ['postgres', 'temporal', 'api', 'worker']) expect(compose.services[name].healthcheck?.test).toBeDefined();
+    // Workers answer /healthz beside their /metrics, on the compose network only.
+    expect(compose.services.worker.environment.OUTBOUND_WORKER_METRICS_ADDRESS).toBe('0.0.0.0:9464');
+    expect(compose.services.worker.healthcheck.test.join(' ')).toContain('http://127.0.0.1:9464/healthz');
+    expect(compose.services.worker.ports).toBeUndefined();
     expect(compose.services.openldap.profiles).toEqual(['demo']);
     expect(compose.services['demo-setup'].profiles).toEqual(['demo']);
   });
@@ -81,6 +89,69 @@ describe('docker-compose.yml', () => {
 
 describe('images', () => {
   const compose: Doc = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+  it('runs the state store migrations once, in a one-shot service the worker and the API wait for', () => {
+    const migrate = compose.services.migrate;
+    expect(migrate.command).toEqual(['npx', 'tsx', 'src/store/migrate-main.ts']);
+    expect(migrate.restart).toBe('no');
+    for (const name of ['worker', 'api']) expect(compose.services[name].depends_on.migrate).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  it("the demo configuration passes the API's rules as compose sets them: https, confined secret files", async () => {
+    const demo = readJson<Doc>('docker/demo-config.json');
+    const config = parseOutboundConfig(demo, 'docker/demo-config.json');
+    for (const c of config.connections) expect({ id: c.id, problem: connectionUrlProblem(c) }).toEqual({ id: c.id, problem: undefined });
+    const api = compose.services.api;
+    const policy = secretPolicyFromEnv(api.environment, api.environment.OUTBOUND_DATA_DIR);
+    const none = { getDatastore: async () => undefined, getConnection: async () => undefined };
+    expect(await secretReferenceIssues(config, policy, none)).toEqual([]);
+    // The files it names are mounted there for the processes that resolve them (worker, API).
+    const refs = [...JSON.stringify(demo).matchAll(/"file:([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of ['worker', 'api']) {
+      const targets = compose.services[name].secrets.filter((x: Doc) => typeof x === 'object').map((x: Doc) => x.target);
+      expect(targets).toEqual(expect.arrayContaining(refs));
+      // The process's own keys stay outside the directory references may name.
+      expect(compose.services[name].environment.OUTBOUND_SECRET_KEY_FILE.startsWith(policy.secretsDir + '/')).toBe(false);
+    }
+    // The simulator serves https with the demo certificate; worker and API trust the demo CA.
+    expect(compose.services['concur-simulator'].environment).toMatchObject({ CONCUR_SIM_TLS_CERT_FILE: '/run/secrets/concur_sim_tls_cert', CONCUR_SIM_TLS_KEY_FILE: '/run/secrets/concur_sim_tls_key' });
+    for (const name of ['worker', 'api']) expect(compose.services[name].environment.NODE_EXTRA_CA_CERTS).toBe('/run/secrets/demo_ca_cert');
+    expect(compose.services['temporal-ui'].environment.TEMPORAL_CODEC_ENDPOINT).toMatch(/^http:\/\/127\.0\.0\.1:[^/]+\/api\/v1\/codec$/); // where the API serves it
+  });
+
+  it("generate.sh's demo certificate is trusted through NODE_EXTRA_CA_CERTS, and nothing else is", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outbound-secrets-'));
+    try {
+      writeFileSync(join(dir, 'generate.sh'), readFileSync(join(root, 'docker', 'secrets', 'generate.sh')));
+      const gen = spawnSync('sh', [join(dir, 'generate.sh')], { encoding: 'utf8' });
+      expect(gen.status).toBe(0);
+      // Only the .txt secrets are left (no CA key, no serial file), each readable by its owner only.
+      const files = readdirSync(dir).filter((f) => f !== 'generate.sh');
+      expect(files.every((f) => f.endsWith('.txt'))).toBe(true);
+      for (const f of files) expect((statSync(join(dir, f)).mode & 0o077).toString(8)).toBe('0');
+      expect(readFileSync(join(dir, 'concur_sim_tls_key.txt'), 'utf8')).toMatch(/PRIVATE KEY/);
+      expect(files.some((f) => /ca.*key/i.test(f))).toBe(false);
+
+      const sim = createConcurSimulator({ tls: { cert: readFileSync(join(dir, 'concur_sim_tls_cert.txt')), key: readFileSync(join(dir, 'concur_sim_tls_key.txt')) } });
+      const { url } = await sim.listen(0, '127.0.0.1');
+      try {
+        expect(url).toMatch(/^https:\/\//);
+        const health = `${url.replace('127.0.0.1', 'localhost')}/_sim/health`;
+        const probe = (env: Record<string, string>) =>
+          new Promise<number | null>((resolve) => {
+            const child = spawn(process.execPath, ['-e', `fetch(${JSON.stringify(health)}).then((r) => process.exit(r.ok ? 0 : 2), () => process.exit(3))`], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: 'ignore' });
+            child.on('exit', resolve);
+          });
+        expect(await probe({ NODE_EXTRA_CA_CERTS: join(dir, 'demo_ca_cert.txt') })).toBe(0);
+        expect(await probe({})).toBe(3); // an unknown CA is refused: nothing was made insecure
+      } finally {
+        await sim.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   const used = new Map<string, string>();
   for (const svc of Object.values<Doc>(compose.services)) if (svc.image && !svc.build) used.set(...(svc.image.split(':') as [string, string]));
   for (const file of ['Dockerfile', 'docker/openldap/Dockerfile']) {
@@ -166,6 +237,12 @@ describe('Helm chart deploy/helm/outbound', () => {
     const worker = byName('-worker') && manifests.find((m) => m.kind === 'Deployment' && m.metadata.name.endsWith('-worker'));
     expect(worker.spec.replicas).toBe(3);
     expect(worker.spec.template.spec.containers[0].resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+    // Each worker serves its own /metrics (scraped per pod) and /healthz (its liveness probe).
+    const wc = worker.spec.template.spec.containers[0];
+    expect(wc.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
+    expect(wc.ports).toEqual([{ name: 'metrics', containerPort: 9464 }]);
+    expect(wc.env.find((e: Doc) => e.name === 'OUTBOUND_WORKER_METRICS_ADDRESS').value).toBe('0.0.0.0:9464');
+    expect(worker.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics' });
     const pdb = manifests.find((m) => m.kind === 'PodDisruptionBudget');
     expect(pdb.spec.selector.matchLabels).toEqual(worker.spec.selector.matchLabels);
     const api = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name.endsWith('-api')).spec.template.spec.containers[0];

@@ -290,6 +290,9 @@ export function describeStateStoreContract(name: string, setup: () => Promise<St
         expect((await store.startCycle('c2', 'full', false)).cycleNo).toBe(6);
         expect((await store.listCycles('c2', 2)).map((c) => c.cycleNo)).toEqual([6, 5]);
         expect(await store.getCycle(999_999)).toBeUndefined();
+        expect(await store.findCycle('c2', 5)).toEqual(a);
+        expect(await store.findCycle('c2', 4)).toBeUndefined();
+        expect(await store.findCycle('c1', 6)).toMatchObject({ channelId: 'c1', cycleNo: 6 });
       });
 
       it('commits the watermark only for a succeeded non-dry-run cycle', async () => {
