@@ -1,0 +1,61 @@
+/**
+ * The Outbound worker as its own process for the benchmarks, so its CPU time (process.cpuUsage)
+ * and memory are its own and not the driver's. The parent talks to it over IPC:
+ * `{ type: 'stats' }` -> `{ type: 'stats', cpuMicros, rss, peakRss }`; `{ type: 'reset-peak' }`;
+ * `{ type: 'stop' }` (drains, then exits). Settings come from BENCH_* variables (see startBenchWorker).
+ */
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { EncryptionCodec } from '../src/codec/encryption-codec';
+import { openStateStore, type StateStoreOptions } from '../src/store/open-state-store';
+import { createRuntimeDeps } from '../src/worker/runtime';
+import { createOutboundWorker } from '../src/worker/worker';
+
+export interface WorkerStats {
+  type: 'stats';
+  /** User + system CPU since the process started, in µs. */
+  cpuMicros: number;
+  rss: number;
+  peakRss: number;
+  pid: number;
+}
+
+async function main() {
+  const env = process.env;
+  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+  const storeOptions: StateStoreOptions = env.BENCH_PG_URL ? { client: 'pg', connection: env.BENCH_PG_URL } : { client: 'better-sqlite3', filename: String(env.BENCH_DB) };
+  const store = await openStateStore(storeOptions, { key: Buffer.from(String(env.BENCH_SECRET_KEY), 'hex') });
+  const codec = new EncryptionCodec(Buffer.from(String(env.BENCH_CODEC_KEY), 'hex'));
+  const { worker, closeResources } = await createOutboundWorker({
+    connection: await NativeConnection.connect({ address: String(env.BENCH_TEMPORAL) }),
+    taskQueue: String(env.BENCH_TASK_QUEUE),
+    deps: createRuntimeDeps(store),
+    dataConverter: { payloadCodecs: [codec] },
+  });
+  let peakRss = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'stats') {
+      const cpu = process.cpuUsage();
+      const rss = process.memoryUsage.rss();
+      peakRss = Math.max(peakRss, rss);
+      const stats: WorkerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rss, peakRss, pid: process.pid };
+      process.send?.(stats);
+    } else if (m.type === 'reset-peak') {
+      peakRss = process.memoryUsage.rss();
+    } else if (m.type === 'stop') {
+      worker.shutdown();
+    }
+  });
+  process.on('disconnect', () => worker.getState() === 'RUNNING' && worker.shutdown());
+  process.send?.({ type: 'ready' });
+  await worker.run();
+  clearInterval(sampler);
+  await closeResources();
+  await store.close();
+  process.exit(0);
+}
+
+main().catch((err: Error) => {
+  console.error(`[bench-worker] ${err.stack ?? err.message}`);
+  process.exit(1);
+});
