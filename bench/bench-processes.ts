@@ -3,7 +3,7 @@
  * its own process (as in production), with their output in log files.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerStats } from './bench-worker';
 
@@ -68,6 +68,16 @@ export interface WorkerProcessOptions {
   logFile: string;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
+  /** Pre-built workflow bundle (see buildWorkflowBundle). */
+  workflowBundle?: string;
+}
+
+/** Bundles the workflows once, as a release image would, so workers start without webpack. */
+export async function buildWorkflowBundle(file: string): Promise<string> {
+  const { bundleWorkflowCode } = await import('@temporalio/worker');
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows/index'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  writeFileSync(file, code);
+  return file;
 }
 
 export async function startWorkerProcess(o: WorkerProcessOptions): Promise<WorkerProcess> {
@@ -83,6 +93,7 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
       BENCH_PG_URL: o.pgUrl ?? '',
       BENCH_SECRET_KEY: o.secretKeyHex,
       BENCH_CODEC_KEY: o.codecKeyHex,
+      BENCH_WORKFLOW_BUNDLE: o.workflowBundle ?? '',
     },
     stdio: ['ignore', out, out, 'ipc'],
   });

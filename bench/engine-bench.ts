@@ -30,7 +30,7 @@ import type { CycleSummary } from '../src/workflows/messages';
 import { freePort, projectRoot, waitUntil } from '../scripts/services/service';
 import { startSlapd } from '../scripts/services/slapd';
 import { ensureTemporalCli, startTemporal } from '../scripts/services/temporal';
-import { startSimulatorProcess, startWorkerProcess } from './bench-processes';
+import { buildWorkflowBundle, startSimulatorProcess, startWorkerProcess } from './bench-processes';
 import { renderBenchReport, type BenchResults, type CyclePhase } from './bench-report';
 import { ldapReadRate, resetSimulator, simulatorRawRate } from './raw-limits';
 import { renderChart } from './svg-chart';
@@ -161,6 +161,7 @@ async function main() {
     codecKeyHex: codecKey.toString('hex'),
     logFile: join(logDir, 'worker.log'),
     nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    workflowBundle: await buildWorkflowBundle(join(dir, 'workflow-bundle.js')),
   });
   const idleStats = await worker.stats();
   say(`worker process ${worker.pid} ready, RSS ${(idleStats.rss / 2 ** 20).toFixed(0)} MB`);
