@@ -6,6 +6,7 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  patched,
   startChild,
   ParentClosePolicy,
   log,
@@ -54,8 +55,12 @@ const { probeTarget } = proxyActivities<ProvisioningActivities>({
   retry: { maximumAttempts: 1 },
 });
 
-/** Batches applied at once; each applies its users with the channel's max threads. */
-const PARALLEL_BATCHES = 2;
+/**
+ * Batches applied at once; each applies its users with the channel's max threads, and the
+ * connection's maxConnections caps the writes in flight. Three, not two: while one batch looks
+ * its users up or waits for its slowest write, the other two keep the connection's slots busy.
+ */
+const PARALLEL_BATCHES = 3;
 const BREAKER_PROBE_MAX_MS = 5 * 60_000;
 /** UPS asks for status polls no faster than every 5 s; back off to a minute; give up after an hour. */
 const PROVISION_POLL_FIRST_MS = 5_000;
@@ -157,7 +162,9 @@ export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSum
       progress.batchesDone++;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, plan.batches) }, worker));
+  // Runs started before the third batch keep replaying with two.
+  const parallelBatches = patched('parallel-batches-3') ? PARALLEL_BATCHES : 2;
+  await Promise.all(Array.from({ length: Math.min(parallelBatches, plan.batches) }, worker));
 
   // Spend/Travel (UPS) provisions complete asynchronously: await them with durable timers.
   let pending = provisions;
