@@ -48,6 +48,7 @@ export async function startSimulatorProcess(options: { port: number; env?: Recor
 export interface WorkerProcess {
   child: ChildProcess;
   pid: number;
+  logFile: string;
   stats(): Promise<WorkerStats>;
   resetPeak(): void;
   /** Graceful: drains in-flight tasks, then exits. */
@@ -105,6 +106,7 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
   return {
     child,
     pid: child.pid!,
+    logFile: o.logFile,
     exited: done,
     stats: () =>
       new Promise<WorkerStats>((resolve, reject) => {

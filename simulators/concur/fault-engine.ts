@@ -85,6 +85,7 @@ export class FaultEngine {
         return { kind: 'throttle', delayMs, retryAfterSeconds };
       }
     }
+    if (o.throttleRate && this.random() < rate(o.throttleRate)) return { kind: 'throttle', delayMs, retryAfterSeconds: o.retryAfterSeconds ?? 0 };
     if (o.errorRate && this.random() < rate(o.errorRate)) return { kind: 'error', delayMs, status: o.errorStatus ?? 503 };
     if (o.lostResponseRate && this.random() < rate(o.lostResponseRate)) return { kind: 'none', delayMs, lose: true };
     return { kind: 'none', delayMs };

@@ -37,6 +37,8 @@ export interface FaultOptions {
    * work is done): the user is created or updated, but the client never learns it.
    */
   lostResponseRate?: number;
+  /** Share of requests answered 429 whatever the rate (Retry-After as for rateLimitRps). */
+  throttleRate?: number;
   /** Share of requests delayed by an extra `spikeMs` (latency spikes). */
   spikeRate?: number;
   /** Extra delay of a latency spike, in ms (default 2000). */

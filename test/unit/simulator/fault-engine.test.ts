@@ -44,6 +44,8 @@ describe('fault engine', () => {
     expect(lost).toBeLessThan(140);
     expect(parseFaultOptions({ lostResponseRate: 0.02, spikeRate: 0.01, spikeMs: 3000 })).toEqual({ lostResponseRate: 0.02, spikeRate: 0.01, spikeMs: 3000 });
     expect(() => parseFaultOptions({ lostResponseRate: 2 })).toThrow(/lostResponseRate/);
+    f.set({ throttleRate: 1, retryAfterSeconds: 1 });
+    expect(f.decide('/x')).toEqual({ kind: 'throttle', delayMs: 0, retryAfterSeconds: 1 });
     expect(faultsFromEnv({ CONCUR_SIM_LOST_RESPONSE_RATE: '0.02', CONCUR_SIM_SPIKE_RATE: '0.05' })).toEqual({ lostResponseRate: 0.02, spikeRate: 0.05 });
   });
 
