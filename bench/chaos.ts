@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startChaosEnv } from './chaos/chaos-env';
-import { runScaleOut, runScenario, SCENARIOS, type ScenarioResult } from './chaos/chaos-scenarios';
+import { converged, runScaleOut, runScenario, SCENARIOS, type ScenarioResult } from './chaos/chaos-scenarios';
 
 const { values } = parseArgs({
   options: {
@@ -54,12 +54,12 @@ async function main() {
   const rows = results.map((r) => ({
     scenario: r.scenario,
     runs: r.runs.length,
-    converged: r.runs.filter((v) => v.lost === 0 && v.duplicates === 0 && v.requestsPerUser <= 4).length,
+    converged: r.runs.filter((v) => converged(v, 4)).length,
     duplicates: r.runs.reduce((n, v) => n + v.duplicates, 0),
     lost: r.runs.reduce((n, v) => n + v.lost, 0),
     'max requests/user': Math.max(...r.runs.map((v) => v.requestsPerUser)).toFixed(2),
   }));
-  if (scale) rows.push({ scenario: `scale-out: 2 workers, one killed (batches ${Object.values(scale.shares).join(' / ')})`, runs: 1, converged: scale.verdict.lost === 0 && scale.verdict.duplicates === 0 ? 1 : 0, duplicates: scale.verdict.duplicates, lost: scale.verdict.lost, 'max requests/user': scale.verdict.requestsPerUser.toFixed(2) });
+  if (scale) rows.push({ scenario: `scale-out: 2 workers, one killed (batches ${Object.values(scale.shares).join(' / ')})`, runs: 1, converged: converged(scale.verdict, 4) ? 1 : 0, duplicates: scale.verdict.duplicates, lost: scale.verdict.lost, 'max requests/user': scale.verdict.requestsPerUser.toFixed(2) });
   console.table(rows);
   say(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (rows.some((r) => r.converged !== r.runs)) process.exitCode = 1;
