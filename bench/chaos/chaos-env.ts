@@ -136,7 +136,10 @@ export async function startChaosEnv(options: ChaosEnvOptions): Promise<ChaosEnv>
     control,
     workers,
     async startWorker(name = `worker-${++workerNo}`) {
-      const w = await startWorkerProcess({ temporal: temporal.url, taskQueue: TASK_QUEUE, pgUrl, secretKeyHex: secretKey.toString('hex'), codecKeyHex: codecKey.toString('hex'), logFile: join(logDir, `${name}.log`), workflowBundle: bundle });
+      // Under npm test the workers' logs go where the leak scan after the suites reads them.
+      const workerLogDir = process.env.OUTBOUND_TEST_LOG_DIR ?? logDir;
+      const logFile = join(workerLogDir, `chaos-${name}-${process.pid}.log`);
+      const w = await startWorkerProcess({ temporal: temporal.url, taskQueue: TASK_QUEUE, pgUrl, secretKeyHex: secretKey.toString('hex'), codecKeyHex: codecKey.toString('hex'), logFile, workflowBundle: bundle });
       workers.push(w);
       return w;
     },
