@@ -104,8 +104,8 @@ The ratio above divides by the higher of the before/after create rates.
   with maxConnections = in-flight, creating the same users in an emptied simulator.
 * Throttled: the simulator admits ${s.throttleRps} API requests per one-second window and answers
   429 above; the connection's own ceiling is set far above, so the adaptive limiter has to find the
-  rate from the 429s. The achieved rate counts every admitted request (look-ups, creates, the
-  activation checks) over the wall time from activation to the end of the first cycle.
+  rate from the 429s. The achieved rate counts every admitted request (look-ups, creates) over the
+  apply phase of the first cycle (planning sends nothing to Concur).
 * Peak RSS is at one population per run; compare a \`--users 10000\` and a \`--users 100000\` run for
   the 15 % target.
 * Other benchmarks: \`npm run bench:simulator\`, \`npm run bench:datastores\`,

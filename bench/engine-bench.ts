@@ -167,14 +167,17 @@ async function main() {
   say(`worker process ${worker.pid} ready, RSS ${(idleStats.rss / 2 ** 20).toFixed(0)} MB`);
 
   /** The channel's first cycle, and how long its apply phase took (polled, ±50 ms). */
-  const waitFirstCycle = async (channelId: string): Promise<CycleSummary & { applySeconds: number }> => {
+  const waitFirstCycle = async (channelId: string, onApply?: () => void): Promise<CycleSummary & { applySeconds: number }> => {
     let summary: CycleSummary | undefined;
     let applyStart: number | undefined;
     await waitUntil(
       `the first cycle of ${channelId}`,
       async () => {
         const status = await control.status(channelId);
-        if (applyStart === undefined && status.progress && status.progress.phase !== 'planning') applyStart = performance.now();
+        if (applyStart === undefined && status.progress && status.progress.phase !== 'planning') {
+          applyStart = performance.now();
+          onApply?.();
+        }
         return Boolean((summary = status.lastCycle));
       },
       60 * 60_000,
@@ -280,15 +283,18 @@ async function main() {
   // Throttled: the simulator admits 50 requests/s and answers 429 above.
   await resetSimulator(sim.url);
   await setFaults(sim.url, { rateLimitRps: THROTTLE_RPS });
-  const tThr = performance.now();
+  const admittedSoFar = async () => {
+    const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { byStatus: Record<string, number> };
+    return { admitted: Object.entries(stats.byStatus).filter(([status]) => status !== '429').reduce((n, [, c]) => n + c, 0), rejected: stats.byStatus['429'] ?? 0 };
+  };
   const actThr = await control.activate('throttled');
   if (!actThr.ok) throw new Error(`activation of throttled failed: ${JSON.stringify(actThr.checks)}`);
-  const thr = await waitFirstCycle('throttled');
-  const thrWall = (performance.now() - tThr) / 1000;
-  const simStats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { requests: number; byStatus: Record<string, number> };
-  const admitted = Object.entries(simStats.byStatus).filter(([status]) => status !== '429').reduce((n, [, c]) => n + c, 0);
-  const throttled = { users: thr.counts.succeeded, failed: thr.counts.failed + thr.counts.invalid, seconds: thrWall, admitted, rejected: simStats.byStatus['429'] ?? 0, ratePerSec: admitted / thrWall, limit: THROTTLE_RPS };
-  say(`throttled at ${THROTTLE_RPS} req/s: ${throttled.users} users in ${thrWall.toFixed(1)} s, ${admitted} requests admitted = ${throttled.ratePerSec.toFixed(1)} req/s (${((100 * throttled.ratePerSec) / THROTTLE_RPS).toFixed(0)} % of the limit), ${throttled.rejected} answered 429, ${throttled.failed} users failed`);
+  let atApply: Promise<{ admitted: number; rejected: number }> = Promise.resolve({ admitted: 0, rejected: 0 });
+  const thr = await waitFirstCycle('throttled', () => (atApply = admittedSoFar()));
+  const [start, end] = [await atApply, await admittedSoFar()];
+  const admitted = end.admitted - start.admitted;
+  const throttled = { users: thr.counts.succeeded, failed: thr.counts.failed + thr.counts.invalid, seconds: thr.applySeconds, admitted, rejected: end.rejected - start.rejected, ratePerSec: admitted / thr.applySeconds, limit: THROTTLE_RPS };
+  say(`throttled at ${THROTTLE_RPS} req/s: ${throttled.users} users, apply phase ${thr.applySeconds.toFixed(1)} s, ${admitted} requests admitted = ${throttled.ratePerSec.toFixed(1)} req/s (${((100 * throttled.ratePerSec) / THROTTLE_RPS).toFixed(0)} % of the limit), ${throttled.rejected} answered 429, ${throttled.failed} users failed`);
   await setFaults(sim.url, {});
 
   await worker.stop();
