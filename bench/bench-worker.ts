@@ -16,6 +16,8 @@ export interface WorkerStats {
   cpuMicros: number;
   rss: number;
   peakRss: number;
+  /** process.memoryUsage() when RSS peaked: where the memory was (V8 heap, buffers, native). */
+  atPeak: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   pid: number;
 }
 
@@ -34,17 +36,27 @@ async function main() {
     // would leave webpack's memory in the worker's RSS.
     workflowBundlePath: env.BENCH_WORKFLOW_BUNDLE || undefined,
   });
-  let peakRss = process.memoryUsage.rss();
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+  let peakRss = 0;
+  let atPeak: WorkerStats['atPeak'] = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss > peakRss) {
+      peakRss = m.rss;
+      atPeak = { heapTotal: m.heapTotal, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
+    }
+    return m.rss;
+  };
+  sample();
+  const sampler = setInterval(sample, 50);
   process.on('message', (m: { type: string }) => {
     if (m.type === 'stats') {
       const cpu = process.cpuUsage();
-      const rss = process.memoryUsage.rss();
-      peakRss = Math.max(peakRss, rss);
-      const stats: WorkerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rss, peakRss, pid: process.pid };
+      const rss = sample();
+      const stats: WorkerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rss, peakRss, atPeak, pid: process.pid };
       process.send?.(stats);
     } else if (m.type === 'reset-peak') {
-      peakRss = process.memoryUsage.rss();
+      peakRss = 0;
+      sample();
     } else if (m.type === 'stop') {
       worker.shutdown();
     }

@@ -50,7 +50,7 @@ const { values } = parseArgs({
 });
 const users = Number(values.users);
 const threads = Number(values.threads);
-/** Writes in flight: two batches at once, each with maxThreads writes; the connection caps the sum. */
+/** Writes in flight: the connection's maxConnections caps what the cycle's batches ask (3 × maxThreads). */
 const concurrency = 2 * threads;
 const rawUsers = Number(values['raw-users'] ?? Math.min(users, 5000));
 const latencyUsers = Math.min(users, Number(values['latency-users']));
@@ -75,7 +75,7 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function main() {
   ensureTemporalCli();
   const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memGiB: Math.round(totalmem() / 2 ** 30), node: process.version, kernel: release(), loadStart: loadavg(), loadEnd: [0, 0, 0], date: new Date().toISOString() };
-  say(`${users} users, ${threads} threads x 2 batches = ${concurrency} writes in flight; ${machine.cores} x ${machine.cpu}, load average ${machine.loadStart.map((l) => l.toFixed(2)).join(' ')}`);
+  say(`${users} users, ${threads} threads per batch, ${concurrency} writes in flight (maxConnections); ${machine.cores} x ${machine.cpu}, load average ${machine.loadStart.map((l) => l.toFixed(2)).join(' ')}`);
   const t0 = Date.now();
   const [temporal, ldap] = await Promise.all([
     startTemporal({ port: await freePort(), headless: true, inMemory: true, logDir }),
@@ -214,9 +214,10 @@ async function main() {
     usersPerSec: first.counts.succeeded / syncSeconds,
     cpuMicrosPerUser: (syncStats.cpuMicros - cpuBefore) / Math.max(1, first.counts.succeeded),
     peakRssMb: syncStats.peakRss / 2 ** 20,
+    atPeakMb: Object.fromEntries(Object.entries(syncStats.atPeak).map(([k, v]) => [k, Math.round(v / 2 ** 20)])) as Record<string, number>,
   };
   say(`initial sync: ${initial.created} created (${initial.failed} failed) in ${syncSeconds.toFixed(1)} s = ${initial.usersPerSec.toFixed(0)} users/s end to end (cycle ${initial.cycleSeconds.toFixed(1)} s)`);
-  say(`  worker CPU ${initial.cpuMicrosPerUser.toFixed(0)} µs/user, peak RSS ${initial.peakRssMb.toFixed(0)} MB`);
+  say(`  worker CPU ${initial.cpuMicrosPerUser.toFixed(0)} µs/user, peak RSS ${initial.peakRssMb.toFixed(0)} MB (then: V8 heap ${initial.atPeakMb.heapUsed} used of ${initial.atPeakMb.heapTotal} MB, external ${initial.atPeakMb.external} MB; idle worker ${(idleStats.rss / 2 ** 20).toFixed(0)} MB)`);
 
   // 100 changes among the population, then incremental cycles.
   const ldapClient = new LdapClient({ url: ldap.url });
@@ -316,6 +317,7 @@ async function main() {
     incremental0,
     fullIdle,
     workerRssAfterCyclesMb: afterCycles.rss / 2 ** 20,
+    workerIdleRssMb: idleStats.rss / 2 ** 20,
     onDemand,
     latency,
     throttled,
