@@ -12,12 +12,15 @@ import type { Payload } from '@temporalio/common';
 import { EncryptionCodec } from '../src/codec/encryption-codec';
 import { demoEntries } from './demo-directory';
 import { distinctiveValues, LEAK_MANIFEST, type LeakManifestEntry } from '../test/support/leak-manifest';
+import { API_RESPONSES_PREFIX } from '../test/support/api-response-recorder';
 
 export interface LeakScanResult {
   histories: number;
   payloads: number;
   undecodable: number;
   logFiles: number;
+  /** API responses the suites received (recorded by test/support/api-response-recorder.ts). */
+  apiResponses: number;
   storeScans: number;
   bytes: number;
   needles: number;
@@ -37,7 +40,7 @@ export async function scanForLeaks(options: { temporalAddress: string; logDir: s
   for (const entry of demoEntries()) for (const v of distinctiveValues(entry.attributes)) values.add(v);
   const codecs = [...new Set(manifest.flatMap((m) => m.codecKeys ?? []))].map((k) => new EncryptionCodec(Buffer.from(k, 'base64')));
 
-  const result: LeakScanResult = { histories: 0, payloads: 0, undecodable: 0, logFiles: 0, storeScans: 0, bytes: 0, needles: secrets.size + values.size, hits: [] };
+  const result: LeakScanResult = { histories: 0, payloads: 0, undecodable: 0, logFiles: 0, apiResponses: 0, storeScans: 0, bytes: 0, needles: secrets.size + values.size, hits: [] };
   const scan = (where: string, text: string) => {
     result.bytes += Buffer.byteLength(text);
     if ([...secrets].some((s) => text.includes(s))) result.hits.push({ where, kind: 'secret' });
@@ -56,6 +59,14 @@ export async function scanForLeaks(options: { temporalAddress: string; logDir: s
 
   for (const name of existsSync(options.logDir) ? readdirSync(options.logDir).sort() : []) {
     if (name === LEAK_MANIFEST || DATASTORE_LOGS.test(name)) continue;
+    if (name.startsWith(API_RESPONSES_PREFIX)) {
+      for (const line of readFileSync(join(options.logDir, name), 'utf8').split('\n').filter(Boolean)) {
+        result.apiResponses++;
+        const r = JSON.parse(line) as { method: string; url: string; status: number; body: string };
+        scan(`API response to ${r.method} ${r.url.split('?')[0]} (${r.status})`, r.body);
+      }
+      continue;
+    }
     result.logFiles++;
     scan(`log ${name}`, readFileSync(join(options.logDir, name), 'utf8'));
   }
@@ -109,7 +120,7 @@ export function describeLeakScan(r: LeakScanResult): string {
   const mb = (r.bytes / 1024 / 1024).toFixed(1);
   return (
     `leak scan: ${r.needles} secrets and values searched in ${r.histories} histories (${r.payloads} payloads, ` +
-    `${r.undecodable} not decodable with the suites' keys), ${r.logFiles} log files and ${r.storeScans} state stores: ` +
+    `${r.undecodable} not decodable with the suites' keys), ${r.logFiles} log files, ${r.apiResponses} API responses and ${r.storeScans} state stores: ` +
     `${mb} MiB scanned, ${r.hits.length} occurrences`
   );
 }

@@ -20,8 +20,9 @@ function jsonBody(req: SimRequest): Record<string, unknown> {
   throw invalidValue('(body)', 'The body must be a JSON object', 'invalidSyntax');
 }
 
-export function adminRoutes(router: Router, ctx: SimContext, log: RequestLog, extra: { onReset: () => void }): void {
+export function adminRoutes(router: Router, ctx: SimContext, log: RequestLog, extra: { onReset: () => void; stats: () => unknown }): void {
   router.add('GET', '/_sim/health', () => ({ status: 200, body: { ok: true, users: ctx.store.size, url: ctx.baseUrl } }));
+  router.add('GET', '/_sim/stats', () => ({ status: 200, body: extra.stats() }));
   router.add('GET', '/_sim/users', () => ({ status: 200, body: [...ctx.store.all()].map((u) => snapshotUser(u, ctx.baseUrl)) }));
   router.add('GET', '/_sim/requests', (req) => {
     const since = Number(req.query.get('since') ?? 0);

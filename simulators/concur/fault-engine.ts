@@ -2,7 +2,7 @@ import type { FaultOptions, PoisonRecord } from './options';
 
 /** What to do with one request before (or instead of) handling it. */
 export type FaultDecision =
-  | { kind: 'none'; delayMs: number }
+  | { kind: 'none'; delayMs: number; lose?: boolean }
   | { kind: 'reset'; delayMs: number }
   | { kind: 'timeout'; delayMs: number }
   | { kind: 'throttle'; delayMs: number; retryAfterSeconds: number }
@@ -58,8 +58,10 @@ export class FaultEngine {
 
   decide(path: string): FaultDecision {
     const o = this.options;
-    const delayMs = Math.max(0, (o.latencyMs ?? 0) + (o.latencyJitterMs ? this.random() * o.latencyJitterMs : 0));
+    const jitter = o.latencyJitterMs ? this.random() * o.latencyJitterMs : 0;
     if (!this.applies(path)) return { kind: 'none', delayMs: 0 };
+    const spike = o.spikeRate && this.random() < rate(o.spikeRate) ? (o.spikeMs ?? 2000) : 0;
+    const delayMs = Math.max(0, (o.latencyMs ?? 0) + jitter + spike);
     if (this.resetLeft > 0) {
       this.resetLeft--;
       return { kind: 'reset', delayMs };
@@ -83,7 +85,9 @@ export class FaultEngine {
         return { kind: 'throttle', delayMs, retryAfterSeconds };
       }
     }
+    if (o.throttleRate && this.random() < rate(o.throttleRate)) return { kind: 'throttle', delayMs, retryAfterSeconds: o.retryAfterSeconds ?? 0 };
     if (o.errorRate && this.random() < rate(o.errorRate)) return { kind: 'error', delayMs, status: o.errorStatus ?? 503 };
+    if (o.lostResponseRate && this.random() < rate(o.lostResponseRate)) return { kind: 'none', delayMs, lose: true };
     return { kind: 'none', delayMs };
   }
 

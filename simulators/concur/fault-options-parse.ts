@@ -5,14 +5,14 @@ import type { FaultOptions, PoisonRecord } from './options';
 /** FaultOptions from untrusted JSON (`POST /_sim/faults`), rejecting wrong types instead of guessing. */
 export function parseFaultOptions(b: Record<string, unknown>): FaultOptions {
   const out: FaultOptions = {};
-  const nums = ['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatus', 'seed', 'rateLimitRps', 'retryAfterSeconds', 'resetRate', 'resetNext', 'timeoutRate', 'timeoutNext'] as const;
+  const nums = ['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatus', 'seed', 'rateLimitRps', 'retryAfterSeconds', 'resetRate', 'resetNext', 'timeoutRate', 'timeoutNext', 'lostResponseRate', 'spikeRate', 'spikeMs', 'throttleRate'] as const;
   for (const k of nums) {
     const v = b[k];
     if (v === undefined || v === null) continue;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw invalidValue(k, `'${k}' must be a non-negative number`);
     out[k] = v;
   }
-  for (const k of ['errorRate', 'resetRate', 'timeoutRate'] as const) if ((out[k] ?? 0) > 1) throw invalidValue(k, `'${k}' must be between 0 and 1`);
+  for (const k of ['errorRate', 'resetRate', 'timeoutRate', 'lostResponseRate', 'spikeRate', 'throttleRate'] as const) if ((out[k] ?? 0) > 1) throw invalidValue(k, `'${k}' must be between 0 and 1`);
   if (b.pathPrefixes !== undefined) {
     if (!Array.isArray(b.pathPrefixes) || !b.pathPrefixes.every((p) => typeof p === 'string')) throw invalidValue('pathPrefixes', "'pathPrefixes' must be an array of strings");
     out.pathPrefixes = b.pathPrefixes as string[];
@@ -49,6 +49,10 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv): FaultOptions {
     retryAfterSeconds: num('CONCUR_SIM_RETRY_AFTER_SECONDS'),
     resetRate: num('CONCUR_SIM_RESET_RATE'),
     timeoutRate: num('CONCUR_SIM_TIMEOUT_RATE'),
+    lostResponseRate: num('CONCUR_SIM_LOST_RESPONSE_RATE'),
+    spikeRate: num('CONCUR_SIM_SPIKE_RATE'),
+    throttleRate: num('CONCUR_SIM_THROTTLE_RATE'),
+    spikeMs: num('CONCUR_SIM_SPIKE_MS'),
   };
   // "a@x.com,b@y.com=Custom message": userName, optionally with its failure message.
   const poisonEnv = env.CONCUR_SIM_POISON_USERNAMES;

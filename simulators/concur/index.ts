@@ -1,5 +1,5 @@
 /** The Concur simulator's public API (see docs/simulator.md). */
-export { createConcurSimulator, SimulatorStateError, type ConcurSimulator } from './simulator';
+export { createConcurSimulator, SimulatorStateError, type ConcurSimulator, type SimStats } from './simulator';
 export type { SimulatorOptions, FaultOptions, PoisonRecord, CompanyOptions } from './options';
 export { DEFAULT_REQUIRED_FIELDS } from './options';
 export type { ConcurSimUser } from './sim-user';

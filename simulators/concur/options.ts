@@ -32,6 +32,17 @@ export interface FaultOptions {
   timeoutRate?: number;
   /** The next N requests are held without answering. */
   timeoutNext?: number;
+  /**
+   * Share of requests processed normally whose answer is then lost (socket destroyed after the
+   * work is done): the user is created or updated, but the client never learns it.
+   */
+  lostResponseRate?: number;
+  /** Share of requests answered 429 whatever the rate (Retry-After as for rateLimitRps). */
+  throttleRate?: number;
+  /** Share of requests delayed by an extra `spikeMs` (latency spikes). */
+  spikeRate?: number;
+  /** Extra delay of a latency spike, in ms (default 2000). */
+  spikeMs?: number;
   /** userName (case-insensitive) → failure every create/update of that user gets. */
   poison?: Record<string, PoisonRecord>;
   /** Only requests whose path starts with one of these prefixes get faults; default: all API paths. */

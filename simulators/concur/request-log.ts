@@ -11,7 +11,7 @@ export interface SimRequestLog {
   headers: Record<string, string>;
   /** Parsed JSON, form fields with secrets masked, or raw text; undefined when empty or not logged. */
   body?: unknown;
-  fault?: 'reset' | 'timeout' | 'throttle' | 'error';
+  fault?: 'reset' | 'timeout' | 'throttle' | 'error' | 'lost';
 }
 
 const SECRET_FIELDS = new Set(['client_secret', 'password', 'refresh_token', 'code', 'access_token']);

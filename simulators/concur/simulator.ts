@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ALL_SCOPES, LIMITS } from './constants';
 import { ConcurApiError, OAuthError, throttleBody } from './concur-error';
 import { adminRoutes } from './admin-routes';
+import type { FaultDecision } from './fault-engine';
 import { identityRoutes } from './identity-routes';
 import { legacyV1Routes } from './legacy-v1-routes';
 import { oauthRoutes } from './oauth-routes';
@@ -31,6 +32,8 @@ export interface ConcurSimulator {
   /** Gives a user transaction history (or takes it away): Concur then refuses to delete it. */
   setHistory(id: string, history: boolean): void;
   reset(): void;
+  /** Request counters since start or the last reset (also `GET /_sim/stats`). */
+  stats(): SimStats;
 }
 
 export class SimulatorStateError extends Error {
@@ -39,6 +42,19 @@ export class SimulatorStateError extends Error {
     this.name = 'SimulatorStateError';
   }
 }
+
+/** API requests (not `/_sim/*`) since start or the last reset, for benchmarks and chaos runs. */
+export interface SimStats {
+  requests: number;
+  /** Answers sent, by HTTP status. */
+  byStatus: Record<number, number>;
+  /** Connections destroyed before any work. */
+  resets: number;
+  /** Requests processed whose answer was dropped. */
+  lost: number;
+}
+
+const emptyStats = (): SimStats => ({ requests: 0, byStatus: {}, resets: 0, lost: 0 });
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -55,11 +71,12 @@ class ConcurSimulatorServer implements ConcurSimulator {
   private listening?: string;
   private saver?: NodeJS.Timeout;
   private savedGeneration = -1;
+  private counters: SimStats = emptyStats();
 
   constructor(options: SimulatorOptions) {
     this.ctx = new SimContext(resolveOptions(options));
     this.log = new RequestLog(this.ctx.options.requestLogLimit);
-    adminRoutes(this.router, this.ctx, this.log, { onReset: () => this.reset() });
+    adminRoutes(this.router, this.ctx, this.log, { onReset: () => this.reset(), stats: () => this.counters });
     oauthRoutes(this.router, this.ctx);
     identityRoutes(this.router, this.ctx);
     upsRoutes(this.router, this.ctx);
@@ -134,9 +151,14 @@ class ConcurSimulatorServer implements ConcurSimulator {
     setHistory(this.ctx.store, id, history);
   }
 
+  stats(): SimStats {
+    return structuredClone(this.counters);
+  }
+
   reset(): void {
     this.ctx.reset();
     this.log.clear();
+    this.counters = emptyStats();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -146,12 +168,13 @@ class ConcurSimulatorServer implements ConcurSimulator {
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const method = req.method ?? 'GET';
     const isAdmin = path.startsWith('/_sim/');
-    const decision = isAdmin ? { kind: 'none' as const, delayMs: 0 } : this.ctx.faults.decide(path);
+    const decision: FaultDecision = isAdmin ? { kind: 'none', delayMs: 0 } : this.ctx.faults.decide(path);
     const entry = (status: number, body: unknown, fault?: SimRequestLog['fault']) =>
       this.log.push({ time: new Date().toISOString(), method, path: rawUrl, status, durationMs: Math.round((performance.now() - started) * 100) / 100, headers: safeHeaders(req.headers), body, fault });
 
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
     if (decision.kind === 'reset') {
+      if (!isAdmin) this.counters.resets++;
       entry(0, undefined, 'reset');
       req.socket.destroy();
       return;
@@ -175,6 +198,7 @@ class ConcurSimulatorServer implements ConcurSimulator {
       return;
     }
     const correlationId = String(req.headers['concur-correlationid'] ?? randomUUID());
+    if (!isAdmin) this.counters.requests++;
     const loggedBody = this.ctx.options.logBodies ? safeBody(raw, req.headers['content-type']) : undefined;
     let response: SimResponse;
     let fault: SimRequestLog['fault'];
@@ -186,6 +210,14 @@ class ConcurSimulatorServer implements ConcurSimulator {
       response = scimFault(decision.status, 'Simulated server fault');
     } else {
       response = await this.dispatch({ method, path, query: new URLSearchParams(q < 0 ? '' : rawUrl.slice(q + 1)), headers: req.headers, rawBody: raw, bodyBytes: bytes, correlationId }, isAdmin);
+    }
+    if (!isAdmin) this.counters.byStatus[response.status] = (this.counters.byStatus[response.status] ?? 0) + 1;
+    if (decision.kind === 'none' && decision.lose) {
+      // The work is done (user created or updated) but the answer never reaches the client.
+      this.counters.lost++;
+      entry(0, loggedBody, 'lost');
+      req.socket.destroy();
+      return;
     }
     this.send(res, response, correlationId);
     entry(response.status, loggedBody, fault);

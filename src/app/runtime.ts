@@ -42,6 +42,21 @@ export function compileChannelMapping(channel: ChannelConfig, connection: Connec
   return compileMapping(channel.mapping, { requiredFields: connection.requiredFields, companyId: connection.companyId });
 }
 
+/**
+ * The attributes a channel's mapping reads, so the datastore fetches only those; undefined (fetch
+ * everything) when an expression reads attributes it does not name or the mapping does not compile
+ * (activation reports that; the read must not be the place it fails).
+ */
+export function mappedSourceAttributes(channel: ChannelConfig): readonly string[] | undefined {
+  try {
+    const compiled = compileMapping(channel.mapping);
+    return compiled.readsAllAttributes ? undefined : compiled.sourceAttributes;
+  } catch (err) {
+    if (err instanceof MappingConfigError) return undefined;
+    throw err;
+  }
+}
+
 export interface RuntimeOptions {
   /** Counts Concur requests (latency, 429s) and users by action and outcome. */
   metrics?: WorkerMetrics;
@@ -57,7 +72,8 @@ export function createRuntimeDeps(store: KnexStateStore, overrides: Partial<Acti
     store: metrics ? metrics.observeStore(store) : store,
     openSource(channel, datastore) {
       if (datastore.type === 'ldap' && channel.source.kind === 'ldap') {
-        return createLdapChannelSource(datastore, { source: channel.source, location: channel.location, exclusion: channel.exclusion }, secrets);
+        const mappedAttributes = mappedSourceAttributes(channel);
+        return createLdapChannelSource(datastore, { source: channel.source, location: channel.location, exclusion: channel.exclusion, mappedAttributes }, secrets);
       }
       if (datastore.type === 'sql' && channel.source.kind === 'sql') {
         return createSqlChannelSource(datastore, { source: channel.source, location: channel.location, exclusion: channel.exclusion }, secrets);

@@ -13,6 +13,14 @@ export interface RequestOptions {
   raw?: { text: string; contentType: string };
 }
 
+/** The API did not answer at all (connection refused, reset, DNS): as opposed to refusing the key. */
+export class ApiUnreachableError extends CliError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, EXIT.unreachable, options);
+    this.name = 'ApiUnreachableError';
+  }
+}
+
 /** The CLI's HTTP client of the admin API: unreachable or unauthorised end with exit code 3. */
 export class ApiClient {
   constructor(
@@ -29,7 +37,7 @@ export class ApiClient {
     try {
       res = await fetch(`${this.baseUrl}${path}`, { method, headers, body: options.raw ? options.raw.text : body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
-      throw new CliError(`cannot reach the Outbound API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm run up)`, EXIT.unreachable, { cause: err });
+      throw new ApiUnreachableError(`cannot reach the Outbound API at ${this.baseUrl} (${(err as Error).message}); is it running? (npm run up)`, { cause: err });
     }
     const text = await res.text();
     let parsed: unknown = undefined;

@@ -5,7 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readConfigDocument, loadConfigFile } from '../config/config-file';
 import { ConfigError, parseOutboundConfig } from '../domain/config/outbound-config';
-import { ApiClient, type ApiAnswer } from './api-client';
+import { ApiClient, ApiUnreachableError, type ApiAnswer } from './api-client';
 import { CliError, EXIT } from './cli-error';
 import { resolveApiKey } from './cli-key';
 import { createKey, keysTable, withKeyStore } from './keys-command';
@@ -22,6 +22,8 @@ export interface CliIo {
 }
 
 const seg = (v: string) => encodeURIComponent(v);
+/** `sync --wait` rides out an API restart (or a network blip) this long before giving up. */
+const WAIT_UNREACHABLE_MS = 120_000;
 
 interface PlanChange {
   object?: string;
@@ -136,8 +138,23 @@ function buildProgram(io: CliIo, setCode: (c: number) => void): Command {
       const started = await api.request('POST', `/api/v1/channels/${seg(ch)}/sync`, { mode, dryRun: o.dryRun ?? false });
       if (started.status >= 400 || !o.wait) return show(started, (b) => `cycle ${b.cycleNo} started (${b.workflowId})`);
       const cycleNo = started.body.cycleNo as number;
+      let reachedAt = Date.now();
       for (;;) {
-        const status = await api.request('GET', `/api/v1/channels/${seg(ch)}/status`);
+        let status: ApiAnswer;
+        try {
+          status = await api.request('GET', `/api/v1/channels/${seg(ch)}/status`);
+          if (status.status < 500) reachedAt = Date.now();
+        } catch (err) {
+          // The cycle runs in the workers, not the API: an API restart must not end the wait.
+          if (!(err instanceof ApiUnreachableError) || Date.now() - reachedAt > WAIT_UNREACHABLE_MS) throw err;
+          await new Promise((r) => setTimeout(r, io.pollMs ?? 500));
+          continue;
+        }
+        // 502/503/504: the API is shutting down or restarting (or its proxy cannot reach it).
+        if ([502, 503, 504].includes(status.status) && Date.now() - reachedAt <= WAIT_UNREACHABLE_MS) {
+          await new Promise((r) => setTimeout(r, io.pollMs ?? 500));
+          continue;
+        }
         if (status.status >= 400) return show(status);
         const last = status.body.lastCycle;
         if (last && last.cycleNo >= cycleNo) {

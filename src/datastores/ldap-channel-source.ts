@@ -22,7 +22,17 @@ import { planLdapSource, type LdapSourcePlan } from './ldap-source-plan';
 /** verify() looks at no more than this many entries in scope. */
 export const VERIFY_COUNT_CAP = 100_000;
 
-export type LdapChannel = { source: LdapSourceSettings; location: SourceLocation; exclusion: Exclusion };
+export type LdapChannel = {
+  source: LdapSourceSettings;
+  location: SourceLocation;
+  exclusion: Exclusion;
+  /**
+   * Source attributes the channel's mapping reads. Given, reads request only these plus what the
+   * source settings need (GUID, status, change marker, memberOf, exclusion attribute) instead of
+   * `*`: decoding attributes nobody maps is most of an LDAP read's cost. Absent: every attribute.
+   */
+  mappedAttributes?: readonly string[];
+};
 
 /** Where a read searches: base DN, filter for the users in scope, and the setting blamed for faults. */
 interface Scope {
@@ -89,7 +99,13 @@ class LdapChannelSource implements ChannelSource {
 
   private attributes(connection: LdapConnection): string[] {
     const marker = this.marker(connection)?.attribute;
-    return ['*', ...this.getPlan().extraAttributes, ...(marker ? [marker] : [])];
+    const needed = [...this.getPlan().extraAttributes, ...(marker ? [marker] : [])];
+    const mapped = this.channel.mappedAttributes;
+    if (!mapped) return ['*', ...needed];
+    const exclusion = this.channel.exclusion.attribute?.name;
+    const byLower = new Map<string, string>();
+    for (const name of [...mapped, ...needed, ...(exclusion ? [exclusion] : [])]) if (!byLower.has(name.toLowerCase())) byLower.set(name.toLowerCase(), name);
+    return [...byLower.values()];
   }
 
   private binaryAttributes(): string[] {

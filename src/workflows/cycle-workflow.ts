@@ -7,6 +7,7 @@ import {
   condition,
   proxyActivities,
   setHandler,
+  patched,
   startChild,
   ParentClosePolicy,
   log,
@@ -52,8 +53,12 @@ const { probeTarget } = proxyActivities<ProvisioningActivities>({
   retry: { maximumAttempts: 1 },
 });
 
-/** Batches applied at once; each applies its users with the channel's max threads. */
-const PARALLEL_BATCHES = 2;
+/**
+ * Batches applied at once; each applies its users with the channel's max threads, and the
+ * connection's maxConnections caps the writes in flight. Three, not two: while one batch looks
+ * its users up or waits for its slowest write, the other two keep the connection's slots busy.
+ */
+const PARALLEL_BATCHES = 3;
 const nextBreakerProbeMs = (delayMs: number) => Math.min(delayMs * 2, BREAKER_PROBE_MAX_MS);
 
 export async function cycleWorkflow(input: CycleWorkflowInput): Promise<CycleSummary> {
@@ -128,7 +133,9 @@ async function applyWithBreaker(input: CycleWorkflowInput, cycleId: number, cycl
       if (!(await applyOneBatch(input, cycleId, batchNo, cycle, plan.retry.breakerProbeSeconds * 1000))) return;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_BATCHES, plan.batches) }, worker));
+  // Runs started before the third batch keep replaying with two.
+  const parallelBatches = patched('parallel-batches-3') ? PARALLEL_BATCHES : 2;
+  await Promise.all(Array.from({ length: Math.min(parallelBatches, plan.batches) }, worker));
 }
 
 /**

@@ -9,6 +9,7 @@ import type { SecretPolicy } from '../../src/config/secret-policy';
 import type { KnexStateStore } from '../../src/store/knex-state-store';
 import { createTestKey } from './api-keys';
 import { recordForLeakScan } from './leak-manifest';
+import { recordApiResponses } from './api-response-recorder';
 
 /** The harness configures `env:UNUSED` for its memory datastore; tests allow that name too. */
 const TEST_SECRET_POLICY: SecretPolicy = { envPrefixes: ['OUTBOUND_SECRET_'], envNames: ['UNUSED', 'OUTBOUND_LDAP_BIND_PASSWORD', 'CONCUR_ACCESS_TOKEN'], secretsDir: '/nonexistent-secrets-dir' };
@@ -67,6 +68,7 @@ export function apiClient(baseUrl: string, options: { key?: string } = {}): ApiC
 /** Builds the API on the given engine parts and listens on a free loopback port. */
 export async function startApi(deps: ApiDeps): Promise<{ app: FastifyInstance; baseUrl: string; client: ApiClient; adminKey: string }> {
   const app = buildApi({ secretPolicy: TEST_SECRET_POLICY, ...deps });
+  recordApiResponses(app);
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
   // The client presents an admin key; tests of roles pass their own Authorization header.
   const adminKey = await createTestKey(deps.store as KnexStateStore, 'admin');

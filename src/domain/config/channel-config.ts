@@ -11,8 +11,12 @@ export const ChannelConfig = z
     connectionId: z.string(),
     datastoreId: z.string(),
     active: z.boolean().default(false),
-    /** Concur writes in flight at once (PingFederate's max threads). */
-    maxThreads: z.number().int().min(1).max(64).default(8),
+    /**
+     * Concur writes in flight per batch (PingFederate's max threads); two batches run at once, and
+     * the connection's maxConnections caps the total. Up to 128 so a high-latency tenant can keep
+     * 256 writes in flight.
+     */
+    maxThreads: z.number().int().min(1).max(128).default(8),
     /** Per-record timeout for one Concur write. */
     timeoutMs: durationMs(MAX_REQUEST_TIMEOUT_MS).default(60000),
     intervalSeconds: z.number().int().min(1).max(MAX_INTERVAL_SECONDS, `at most ${MAX_INTERVAL_SECONDS} s (7 days)`).default(60),

@@ -37,6 +37,8 @@ export class CompiledMapping {
   readonly fields: readonly ResolvedField[];
   /** Source attributes the mapping reads (deduplicated case-insensitively), for datastore reads. */
   readonly sourceAttributes: readonly string[];
+  /** True when an expression may read attributes it does not name: datastores then fetch them all. */
+  readonly readsAllAttributes: boolean;
   /** True when Spend or Travel fields are mapped: those go through UPS v4, not Identity v4.1. */
   readonly usesUps: boolean;
   private readonly expressionAttributes: readonly string[];
@@ -63,6 +65,7 @@ export class CompiledMapping {
       ),
     );
     this.sourceAttributes = Object.freeze(dedupeCaseInsensitive(plans.flatMap((p) => p.attributes)));
+    this.readsAllAttributes = plans.some((p) => p.expression?.readsAnyAttribute === true);
     this.expressionAttributes = Object.freeze(dedupeExact(plans.flatMap((p) => (p.expression ? p.attributes : []))));
     this.hasExpressions = plans.some((p) => p.expression);
     this.usesUps = plans.some((p) => p.def.api === 'ups');

@@ -76,6 +76,11 @@ export interface ExpressionBindings {
 export interface FieldExpression {
   /** Attribute names the expression refers to (every path name; a superset is harmless). */
   readonly attributeNames: readonly string[];
+  /**
+   * True when the expression may read attributes it does not name ($lookup, $keys, wildcards,
+   * the whole `$`/`$all` object): a datastore must then fetch every attribute.
+   */
+  readonly readsAnyAttribute: boolean;
   evaluate(input: Record<string, string>, bindings: ExpressionBindings): Promise<ExpressionOutcome>;
 }
 
@@ -98,7 +103,8 @@ export function compileFieldExpression(text: string, limits: ExpressionLimits = 
     throw new ExpressionCompileError(`syntax error${e.position !== undefined ? ` at position ${e.position}` : ''}: ${e.message ?? String(err)}`, e.position, { cause: err });
   }
   const names = new Set<string>();
-  inspect(expr.ast(), names, new Set());
+  const dynamic = { any: false };
+  inspect(expr.ast(), names, new Set(), dynamic);
   for (const name of FORBIDDEN_FUNCTIONS.keys()) {
     // Also refused at run time, for indirect calls such as `($f := $now; $f())`.
     expr.assign(name, () => {
@@ -109,6 +115,7 @@ export function compileFieldExpression(text: string, limits: ExpressionLimits = 
   const attributeNames = Object.freeze([...names]);
   return {
     attributeNames,
+    readsAnyAttribute: dynamic.any,
     async evaluate(input, bindings) {
       try {
         return { ok: true, value: await expr.evaluate(input, bindings as unknown as Record<string, unknown>) };
@@ -154,15 +161,33 @@ function bindStringBounds(expr: jsonata.Expression, max: number): void {
   );
 }
 
+/** Functions that reach attributes by computed name or enumerate them. */
+const DYNAMIC_FUNCTIONS = new Set(['lookup', 'keys', 'each', 'sift', 'spread', 'merge']);
+/** Variables bound to the whole attribute object: only `$all.name`-style steps name what they read. */
+const WHOLE_OBJECT_VARIABLES = new Set(['', 'all']);
+
+type AstNode = { type?: string; value?: unknown; position?: number; steps?: AstNode[]; procedure?: { type?: string; value?: unknown }; lhs?: { type?: string; value?: unknown } };
+
 /** Collects path names and rejects forbidden functions and rebinding of reserved names. */
-function inspect(node: unknown, names: Set<string>, seen: Set<object>): void {
+function inspect(node: unknown, names: Set<string>, seen: Set<object>, dynamic: { any: boolean }): void {
   if (node === null || typeof node !== 'object' || seen.has(node)) return;
   seen.add(node);
   if (Array.isArray(node)) {
-    for (const item of node) inspect(item, names, seen);
+    for (const item of node) inspect(item, names, seen, dynamic);
     return;
   }
-  const n = node as { type?: string; value?: unknown; position?: number; procedure?: { type?: string; value?: unknown }; lhs?: { type?: string; value?: unknown } };
+  const n = node as AstNode;
+  if (n.type === 'path' && Array.isArray(n.steps) && n.steps.length > 1 && n.steps[0].type === 'variable' && WHOLE_OBJECT_VARIABLES.has(String(n.steps[0].value)) && n.steps[1].type === 'name') {
+    // `$all.mail` / `$.mail` names what it reads: the variable step itself is not a whole-object read.
+    seen.add(n.steps[0]);
+    seen.add(n.steps);
+    for (const step of n.steps.slice(1)) inspect(step, names, seen, dynamic);
+    for (const [key, value] of Object.entries(n)) if (key !== 'steps') inspect(value, names, seen, dynamic);
+    return;
+  }
+  if (n.type === 'variable' && WHOLE_OBJECT_VARIABLES.has(String(n.value))) dynamic.any = true;
+  if (n.type === 'wildcard' || n.type === 'descendant') dynamic.any = true;
+  if ((n.type === 'function' || n.type === 'partial') && n.procedure?.type === 'variable' && DYNAMIC_FUNCTIONS.has(String(n.procedure.value))) dynamic.any = true;
   if (n.type === 'name' && typeof n.value === 'string') names.add(n.value);
   if (n.type === 'regex') throw new ExpressionCompileError(`${REGEX_REFUSED} (position ${n.position ?? '?'})`, n.position);
   if ((n.type === 'function' || n.type === 'partial') && n.procedure?.type === 'variable' && typeof n.procedure.value === 'string') {
@@ -172,7 +197,7 @@ function inspect(node: unknown, names: Set<string>, seen: Set<object>): void {
   if (n.type === 'bind' && n.lhs?.type === 'variable' && typeof n.lhs.value === 'string' && RESERVED_BINDINGS.has(n.lhs.value)) {
     throw new ExpressionCompileError(`$${n.lhs.value} is bound by Outbound and cannot be reassigned (position ${n.position ?? '?'})`, n.position);
   }
-  for (const value of Object.values(node)) inspect(value, names, seen);
+  for (const value of Object.values(node)) inspect(value, names, seen, dynamic);
 }
 
 // JSONata's runtime messages often quote the values involved (e.g. "The values x and y either

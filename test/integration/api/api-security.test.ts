@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../../../src/api/server';
+import { recordApiResponses } from '../../support/api-response-recorder';
 import { ApiKeyStore } from '../../../src/api/auth/api-key-store';
 import { AdminAuditLog } from '../../../src/api/auth/admin-audit-log';
 import { channelWorkflowId } from '../../../src/workflows/workflow-ids';
@@ -37,6 +38,7 @@ beforeAll(async () => {
     // The harness's datastore names env:UNUSED (never resolved: the directory is in memory).
     secretPolicy: { envPrefixes: ['OUTBOUND_SECRET_'], envNames: ['UNUSED'], secretsDir: '/nonexistent/outbound-secrets' },
   });
+  recordApiResponses(app);
   // A route that declares no role: it must need admin (deny by default).
   app.post('/test-unannotated', async () => ({ ok: true }));
   baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });

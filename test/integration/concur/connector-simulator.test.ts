@@ -163,6 +163,23 @@ test('faults: reset, 503s and throttling with Retry-After 0 never duplicate a us
   expect(c.stats.rateLimitRps).toBeLessThan(50);
 });
 
+test('repeated 429s are retried after the first backoff step each time, not an exponentially growing one', async () => {
+  const delays: number[] = [];
+  sim.setFaults({ rateLimitRps: 0, retryAfterSeconds: 0 });
+  const c = connect({ maxRequestsPerSecond: 1e6 }, {
+    retry: { baseDelayMs: 5, maxDelayMs: 1000, maxAttempts: 3, maxElapsedMs: 30_000 },
+    sleep: async (ms) => {
+      delays.push(ms);
+      if (delays.length === 6) sim.setFaults({}); // the tenant admits again after six 429s
+    },
+  });
+  const { id } = await c.ensureUser(person(300));
+  expect(sim.users().map((u) => u.id)).toEqual([id]);
+  // Six 429s: more than maxAttempts (429s are not attempts), each followed by a short wait.
+  expect(delays.length).toBeGreaterThanOrEqual(6);
+  expect(Math.max(...delays.slice(0, 6))).toBeLessThanOrEqual(10);
+});
+
 test('OAuth2: request token → code 16 geolocation → refresh rotation persisted; single-use refresh tokens keep working', async () => {
   const port = await freePort();
   // One server under two host names: 127.0.0.1 plays the wrong data centre, localhost the right one.

@@ -80,6 +80,23 @@ describe('LDAP channel source against slapd', () => {
     expect(entries.every((e) => attributeValues(e, 'userPassword').length === 0)).toBe(true);
   });
 
+  it('requests only the mapped attributes and what the source settings need, when the mapping names them', async () => {
+    const people = `ou=people,${ldap.baseDn}`;
+    const channel = {
+      ...fx.channel({ accountStatus: { algorithm: 'flag', attribute: 'employeeType', disabledValue: 'disabled' } }, { baseDn: people }),
+      exclusion: { dns: [], attribute: { name: 'departmentNumber', values: ['nope'] } },
+    };
+    const narrow = (await readAll(open(fx.datastore(), { ...channel, mappedAttributes: ['mail', 'SN'] }, secrets))).entries;
+    const names = new Set(narrow.flatMap((e) => Object.keys(e.attributes).map((n) => n.toLowerCase())));
+    // mapped + GUID + status + memberOf + exclusion attribute (+ change marker); nothing else.
+    expect([...names].filter((n) => !['mail', 'sn', 'entryuuid', 'employeetype', 'memberof', 'departmentnumber', 'modifytimestamp'].includes(n))).toEqual([]);
+    expect([...names]).toEqual(expect.arrayContaining(['mail', 'sn', 'entryuuid', 'employeetype', 'departmentnumber']));
+    const wide = (await readAll(open(fx.datastore(), channel, secrets))).entries;
+    expect(wide.length).toBe(narrow.length);
+    expect(wide.some((e) => attributeValues(e, 'telephoneNumber').length > 0)).toBe(true);
+    expect(narrow.filter((e) => !e.enabled).length).toBe(wide.filter((e) => !e.enabled).length);
+  });
+
   it('scopes by group DN: direct members only, or through nested groups with a cycle, narrowed by a group filter', async () => {
     const p = await Promise.all(['g1', 'g2', 'g3', 'g4'].map((u) => fx.person(`grp-${u}`)));
     const root = await fx.group('root', [p[0]]);

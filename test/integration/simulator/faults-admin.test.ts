@@ -55,6 +55,24 @@ describe('faults', () => {
     expect(statuses.filter((s) => s === 429).length).toBe(10 - ok);
   });
 
+  it('loses answers: the user is created but the client never hears back, and stats count it', async () => {
+    sim.setFaults({ lostResponseRate: 1 });
+    await expect(call(base, 'POST', `${ID}/Users`, { token: T, body: userBody('lost') })).rejects.toThrow(/socket|closed|reset|other side/i);
+    sim.setFaults({});
+    expect(sim.users().map((u) => u.userName)).toEqual(['userlost@example.org']);
+    expect(sim.requests().some((e) => e.fault === 'lost')).toBe(true);
+    const stats = await call(base, 'GET', '/_sim/stats');
+    expect(stats.body).toMatchObject({ requests: 1, lost: 1, resets: 0 });
+    expect(sim.stats().byStatus).toEqual({ 200: 1 });
+  });
+
+  it('adds latency spikes to the configured share of requests', async () => {
+    sim.setFaults({ spikeRate: 1, spikeMs: 150 });
+    const started = Date.now();
+    expect((await list()).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
   it('resets connections', async () => {
     sim.setFaults({ resetNext: 1 });
     await expect(list()).rejects.toThrow(/socket|closed|reset/i);

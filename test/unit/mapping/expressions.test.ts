@@ -32,6 +32,15 @@ describe('JSONata expressions', () => {
     expect(user(await m.map(entry({ ...ADA, 'Preferred-Name': 'ada' }))).identity.displayName).toBe('ADA Lovelace');
   });
 
+  it('knows when an expression may read attributes it does not name, so datastores fetch them all', () => {
+    const named = compileMapping({ ...MINIMAL_MAPPING, displayName: { expression: '$substring(givenName, 0, 32) & $string($enabled) & $join($all.mail, ",")' } });
+    expect(named.readsAllAttributes).toBe(false);
+    for (const expression of ['$lookup($, "mail")', '$keys($all)', '$string($all)', '*', 'mail.**', '$each($, function($v) { $v })']) {
+      expect([expression, compileMapping({ ...MINIMAL_MAPPING, displayName: { expression } }).readsAllAttributes]).toEqual([expression, true]);
+    }
+    expect(compileMapping(MINIMAL_MAPPING).readsAllAttributes).toBe(false);
+  });
+
   it('returns lists for multi-valued fields and converts booleans and numbers', async () => {
     const m = compileMapping({
       ...MINIMAL_MAPPING,

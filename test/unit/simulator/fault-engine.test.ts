@@ -34,6 +34,21 @@ describe('fault engine', () => {
     expect(f.decide('/profile/v4/Users').kind).toBe('none');
   });
 
+  it('draws lost answers and latency spikes at their rates, and parses them', () => {
+    const f = new FaultEngine();
+    f.set({ lostResponseRate: 1, spikeRate: 1, spikeMs: 500, latencyMs: 10 });
+    expect(f.decide('/x')).toEqual({ kind: 'none', delayMs: 510, lose: true });
+    f.set({ lostResponseRate: 0.2, seed: 3 });
+    const lost = Array.from({ length: 500 }, () => f.decide('/x')).filter((d) => d.kind === 'none' && d.lose).length;
+    expect(lost).toBeGreaterThan(60);
+    expect(lost).toBeLessThan(140);
+    expect(parseFaultOptions({ lostResponseRate: 0.02, spikeRate: 0.01, spikeMs: 3000 })).toEqual({ lostResponseRate: 0.02, spikeRate: 0.01, spikeMs: 3000 });
+    expect(() => parseFaultOptions({ lostResponseRate: 2 })).toThrow(/lostResponseRate/);
+    f.set({ throttleRate: 1, retryAfterSeconds: 1 });
+    expect(f.decide('/x')).toEqual({ kind: 'throttle', delayMs: 0, retryAfterSeconds: 1 });
+    expect(faultsFromEnv({ CONCUR_SIM_LOST_RESPONSE_RATE: '0.02', CONCUR_SIM_SPIKE_RATE: '0.05' })).toEqual({ lostResponseRate: 0.02, spikeRate: 0.05 });
+  });
+
   it('finds poisoned userNames case-insensitively', () => {
     const f = new FaultEngine();
     f.set({ poison: { 'Bad@Example.org': { message: 'nope' } } });
