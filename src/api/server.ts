@@ -15,6 +15,8 @@ import { auditCsv, auditFormat, auditNdjson } from './audit-export';
 import { configSchemaComponents, AnyArray, AnyObject, AuditQuery, CycleParam, IdParam, ListQuery, ProblemResponse, ProvisionBody, PruneQuery, StepQuery, SyncBody, UserParam, UsersQuery } from './api-schemas';
 import { ChannelControl, ChannelNotRunningError } from './channel-control';
 import { registerCodecRoutes } from './codec-routes';
+import { registerDatastoreTestRoutes } from './datastore-test-routes';
+import { registerDraftRoutes } from './draft-routes';
 import { missingByStep } from './draft-steps';
 import { registerHealthRoutes } from './health-routes';
 import { installProblemHandling, sendProblem } from './problem-handling';
@@ -132,6 +134,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         // One object: `datastores[0].bindPassword` is `/body/bindPassword`.
         checkSecrets: (config) => checkSecrets(config, (i) => `/body/${i.path.replace(/^\w+\[\d+\]\.?/, '').replace(/\./g, '/')}`),
       });
+      registerDraftRoutes(scope, store);
+      registerDatastoreTestRoutes(scope, store);
 
       // configuration as code -------------------------------------------------------------
       const parseConfig = (body: unknown) => {
