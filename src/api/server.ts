@@ -15,6 +15,8 @@ import { auditCsv, auditFormat, auditNdjson } from './audit-export';
 import { configSchemaComponents, AnyArray, AnyObject, AuditQuery, CycleParam, IdParam, ListQuery, ProblemResponse, ProvisionBody, PruneQuery, StepQuery, SyncBody, UserParam, UsersQuery } from './api-schemas';
 import { ChannelControl, ChannelNotRunningError } from './channel-control';
 import { registerCodecRoutes } from './codec-routes';
+import { registerConsoleRoutes } from './console-routes';
+import { registerConcurFieldRoutes } from './concur-field-routes';
 import { registerDatastoreTestRoutes } from './datastore-test-routes';
 import { registerDraftRoutes } from './draft-routes';
 import { missingByStep } from './draft-steps';
@@ -108,6 +110,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // Registered after the description plugin, so it sees their routes.
   void app.register(async (root) => {
     registerHealthRoutes(root, deps);
+    registerConsoleRoutes(root);
     if (deps.codec) registerCodecRoutes(root, deps.codec, { uiOrigin: deps.uiOrigin, prefix: `${API_PREFIX}/codec` });
   });
 
@@ -136,6 +139,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       });
       registerDraftRoutes(scope, store);
       registerDatastoreTestRoutes(scope, store);
+      registerConcurFieldRoutes(scope);
 
       // configuration as code -------------------------------------------------------------
       const parseConfig = (body: unknown) => {
