@@ -11,7 +11,7 @@ export const ConcurFieldView = z.object({
   name: z.string(),
   type: z.enum(['string', 'boolean', 'date', 'datetime', 'string-list']),
   api: z.enum(['identity', 'ups']),
-  required: z.boolean().describe('Concur (or Outbound, for a user it can match) needs it on every user'),
+  required: z.boolean().describe('every channel must map it'),
   requiredWithSpend: z.boolean().describe('needed once any spend field is mapped'),
   createOnly: z.boolean(),
   maxLength: z.number().optional(),
@@ -23,7 +23,8 @@ export function registerConcurFieldRoutes(app: FastifyInstance): void {
     name: f.name,
     type: f.type,
     api: f.api,
-    required: ALWAYS_REQUIRED.has(f.name) || Boolean(f.required),
+    // `active` is required by Concur too, but the engine sets it from the account status: never mapped.
+    required: ALWAYS_REQUIRED.has(f.name),
     requiredWithSpend: SPEND_REQUIRED_FIELDS.includes(f.name),
     createOnly: Boolean(f.setOnCreateOnly),
     ...(f.maxLength !== undefined ? { maxLength: f.maxLength } : {}),

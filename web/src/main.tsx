@@ -66,7 +66,7 @@ function Page({ route }: { route: string }) {
     case 'connections':
       return <ConnectionsPage />;
     case 'wizard':
-      return <WizardPage id={parts[1]} step={parts[2]} key={parts[1] ?? 'new'} />;
+      return <WizardPage id={parts[1]} step={parts[2]} />;
     case 'channel':
       if (parts[2] === 'users') return <UsersPage id={parts[1]} guid={parts[3] ? decodeURIComponent(parts[3]) : undefined} />;
       if (parts[2] === 'audit') return <AuditPage id={parts[1]} />;

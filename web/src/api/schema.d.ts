@@ -4198,7 +4198,7 @@ export interface paths {
                             type: "string" | "boolean" | "date" | "datetime" | "string-list";
                             /** @enum {string} */
                             api: "identity" | "ups";
-                            /** @description Concur (or Outbound, for a user it can match) needs it on every user */
+                            /** @description every channel must map it */
                             required: boolean;
                             /** @description needed once any spend field is mapped */
                             requiredWithSpend: boolean;

@@ -49,7 +49,13 @@ export function UsersPage({ id, guid }: { id: string; guid?: string }) {
 
   return (
     <>
-      <Section title={`Users of ${id}`} actions={<a href={`#/channel/${id}`}>Dashboard</a>}>
+      <Section title={`Users of ${id}`} actions={
+          <>
+            <a href={`#/channel/${id}`}>Dashboard</a>
+            <a href={`#/channel/${id}/audit`}>Audit</a>
+          </>
+        }
+      >
         <p>
           {Object.entries(counts)
             .map(([k, v]) => `${k}: ${v}`)

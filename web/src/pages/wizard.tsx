@@ -38,7 +38,13 @@ export function WizardPage(props: { id?: string; step?: string }) {
     void call<Option[]>(api.GET('/api/v1/datastores')).then((r) => r.ok && setDatastores(r.data));
     void call<Option[]>(api.GET('/api/v1/connections')).then((r) => r.ok && setConnections(r.data));
     void call<ConcurField[]>(api.GET('/api/v1/concur/fields')).then((r) => r.ok && setFields(r.data));
-    if (!props.id) return;
+    if (!props.id) {
+      setDraft({ ...NEW_DRAFT });
+      setExists(undefined);
+      setMissing(undefined);
+      return;
+    }
+    if (props.id === draft.id && exists) return; // just saved under this id: the page already holds it
     void (async () => {
       const channel = await call<Draft>(api.GET('/api/v1/channels/{id}', { params: { path: { id: props.id! } } }));
       if (channel.ok) {
