@@ -14,6 +14,7 @@ import { etagOf, keepSetSecrets, publicConnection, publicDatastore } from './res
 import { missingByStep } from './draft-steps';
 import { fromConcurTemplate } from '../domain/config/concur-template';
 import { parseSamlMetadata } from './saml-metadata';
+import { draftsOf, saveResourceDraft } from './draft-routes';
 
 type Kind = 'datastores' | 'connections' | 'channels';
 
@@ -105,6 +106,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
       await hooks.checkSecrets({ datastores: [value], connections: [] });
       refuseUnsetSecrets(keepSetSecrets(datastoreSecretFields(value), previous ? datastoreSecretFields(previous) : undefined));
       await store.putDatastore(value, condition);
+      await draftsOf(store).delete('datastores', value.id);
     },
     remove: (id, condition) => store.deleteDatastore(id, condition),
     view: publicDatastore,
@@ -121,6 +123,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
       await hooks.checkSecrets({ datastores: [], connections: [value] });
       refuseUnsetSecrets(keepSetSecrets(connectionSecretFields(value), previous ? connectionSecretFields(previous) : undefined));
       await store.putConnection(value, condition);
+      await draftsOf(store).delete('connections', value.id);
       if (previous && previous.active !== false && value.active === false) await hooks.onConnectionInactive(value.id);
     },
     remove: (id, condition) => store.deleteConnection(id, condition),
@@ -158,7 +161,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
     };
     const answer = (reply: FastifyReply, value: { id: string }, code = 200) => reply.code(code).header('etag', etagOf(value)).send(ops.view(value));
     const saveDraft = async (id: string, body: unknown, reply: FastifyReply) => {
-      if (ops.kind !== 'channels') throw new ApiRequestError([{ pointer: '/query/draft', message: 'drafts are kept for channels (the wizard); save datastores and connections whole' }]);
+      if (ops.kind !== 'channels') return saveResourceDraft(store, ops.kind, id, body, reply);
       await store.putChannelDraft(id, body);
       return reply.code(200).send({ id, draft: true, missing: missingByStep(body) });
     };
@@ -176,7 +179,7 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
           if (req.query.draft === 'true') {
             const id = bodyId(req.body);
             if (!id || !/^[a-z0-9][a-z0-9-]{0,62}$/.test(id)) throw new ApiRequestError([{ pointer: '/body/id', message: 'a draft needs a valid id' }]);
-            if (await ops.get(id)) throw new ApiConflictError(`channel ${id} exists; save the draft with PUT ${base}/${id}?draft=true`);
+            if (await ops.get(id)) throw new ApiConflictError(`${ops.kind.slice(0, -1)} ${id} exists; save the draft with PUT ${base}/${id}?draft=true`);
             return saveDraft(id, req.body, reply);
           }
           const value = validate(ops.schema, ops.prepare ? ops.prepare(req.body as Record<string, unknown>) : req.body);

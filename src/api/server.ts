@@ -15,6 +15,10 @@ import { auditCsv, auditFormat, auditNdjson } from './audit-export';
 import { configSchemaComponents, AnyArray, AnyObject, AuditQuery, CycleParam, IdParam, ListQuery, ProblemResponse, ProvisionBody, PruneQuery, StepQuery, SyncBody, UserParam, UsersQuery } from './api-schemas';
 import { ChannelControl, ChannelNotRunningError } from './channel-control';
 import { registerCodecRoutes } from './codec-routes';
+import { registerConsoleRoutes } from './console-routes';
+import { registerConcurFieldRoutes } from './concur-field-routes';
+import { registerDatastoreTestRoutes } from './datastore-test-routes';
+import { registerDraftRoutes } from './draft-routes';
 import { missingByStep } from './draft-steps';
 import { registerHealthRoutes } from './health-routes';
 import { installProblemHandling, sendProblem } from './problem-handling';
@@ -109,6 +113,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // Registered after the description plugin, so it sees their routes.
   void app.register(async (root) => {
     registerHealthRoutes(root, deps);
+    registerConsoleRoutes(root);
     if (deps.codec) registerCodecRoutes(root, deps.codec, { uiOrigin: deps.uiOrigin, prefix: `${API_PREFIX}/codec` });
   });
 
@@ -135,6 +140,9 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
         // One object: `datastores[0].bindPassword` is `/body/bindPassword`.
         checkSecrets: (config) => checkSecrets(config, (i) => `/body/${i.path.replace(/^\w+\[\d+\]\.?/, '').replace(/\./g, '/')}`),
       });
+      registerDraftRoutes(scope, store);
+      registerDatastoreTestRoutes(scope, store);
+      registerConcurFieldRoutes(scope);
 
       // configuration as code -------------------------------------------------------------
       const parseConfig = (body: unknown) => {

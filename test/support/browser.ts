@@ -1,0 +1,28 @@
+/**
+ * Debian's Chromium driven headless by playwright-core (never a downloaded browser). `npm test`
+ * installs the `chromium` package with apt-get when missing (scripts/services/chromium.ts) and
+ * passes its path as OUTBOUND_CHROMIUM.
+ */
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export function chromiumPath(): string {
+  const candidates = [process.env.OUTBOUND_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error('Chromium is not installed: run npm test (it installs Debian\'s "chromium"), or apt-get install chromium');
+  return found;
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  // --no-sandbox: the test machine runs as root, where Chromium's sandbox refuses to start.
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** The console is built by npm test before the browser suites; a lone run builds it once here. */
+export function ensureConsoleBuilt(root = join(__dirname, '..', '..')): void {
+  if (existsSync(join(root, 'web', 'dist', 'index.html'))) return;
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', 'web', '--logLevel', 'error'], { cwd: root, stdio: 'pipe' });
+  if (r.status !== 0) throw new Error(`building the console failed: ${r.stderr.toString().slice(-2000)}`);
+}
