@@ -74,10 +74,8 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
       checkCondition(condition, previous, 'datastore', config.id);
       const keep = await this.vaultLiterals(trx, owner, datastoreSecretFields(stored), previous ? datastoreSecretFields(previous) : []);
       const now = new Date();
-      await trx('datastores')
-        .insert({ id: config.id, type: config.type, config: JSON.stringify(stored), created_at: now, updated_at: now })
-        .onConflict('id')
-        .merge(['type', 'config', 'updated_at']);
+      const insert = trx('datastores').insert({ id: config.id, type: config.type, config: JSON.stringify(stored), created_at: now, updated_at: now });
+      await (condition.create ? createOnly(insert, 'datastore', config.id) : insert.onConflict('id').merge(['type', 'config', 'updated_at']));
       await this.vault.pruneOwner(owner, keep, trx);
     });
   }
@@ -100,10 +98,8 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
       checkCondition(condition, previous, 'connection', config.id);
       const keep = await this.vaultLiterals(trx, owner, connectionSecretFields(stored), previous ? connectionSecretFields(previous) : []);
       const now = new Date();
-      await trx('connections')
-        .insert({ id: config.id, config: JSON.stringify(stored), created_at: now, updated_at: now })
-        .onConflict('id')
-        .merge(['config', 'updated_at']);
+      const insert = trx('connections').insert({ id: config.id, config: JSON.stringify(stored), created_at: now, updated_at: now });
+      await (condition.create ? createOnly(insert, 'connection', config.id) : insert.onConflict('id').merge(['config', 'updated_at']));
       await this.vault.pruneOwner(owner, keep, trx);
       // Tokens (and the geolocation they route to) belong to the old host or credentials.
       if (previous && connectionTokensStale(previous, stored)) await trx('oauth_tokens').where({ connection_id: config.id }).delete();
@@ -121,16 +117,16 @@ export class KnexStateStore implements StateStore, SecretVaultReader {
 
   async putChannel(config: ChannelConfig, condition: WriteCondition<ChannelConfig> = {}): Promise<number> {
     return this.db.transaction(async (trx) => {
-      if (condition.expect) {
+      if (condition.expect || condition.create) {
         await lockRow(trx, 'channels', config.id);
         const row = await this.channelVersions(trx).where('c.id', config.id).first();
         checkCondition(condition, row ? channelFromRow(row).config : undefined, 'channel', config.id);
       }
       const now = new Date();
-      await trx('channels')
-        .insert({ id: config.id, current_version: 1, created_at: now, updated_at: now })
-        .onConflict('id')
-        .merge({ current_version: trx.raw('?? + 1', ['channels.current_version']), updated_at: now });
+      const insert = trx('channels').insert({ id: config.id, current_version: 1, created_at: now, updated_at: now });
+      await (condition.create
+        ? createOnly(insert, 'channel', config.id)
+        : insert.onConflict('id').merge({ current_version: trx.raw('?? + 1', ['channels.current_version']), updated_at: now }));
       const row = (await trx('channels').where({ id: config.id }).first('current_version')) as { current_version: number };
       const version = toNumber(row.current_version);
       await trx('channel_versions').insert({ channel_id: config.id, version, config: JSON.stringify(config), created_at: now });
@@ -709,7 +705,19 @@ async function lockRow(trx: Knex.Transaction, table: 'datastores' | 'connections
 }
 
 function checkCondition<T>(condition: WriteCondition<T>, current: T | undefined, kind: string, id: string): void {
+  if (condition.create && current !== undefined) throw new StorePreconditionError(kind, id);
   if (condition.expect && !condition.expect(current)) throw new StorePreconditionError(kind, id);
+}
+
+/** A plain insert: a row another transaction created first (primary key taken) loses the create. */
+async function createOnly(insert: Knex.QueryBuilder, kind: string, id: string): Promise<void> {
+  try {
+    await insert;
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (e.code === '23505' || /^SQLITE_CONSTRAINT/.test(e.code ?? '')) throw new StorePreconditionError(kind, id);
+    throw err;
+  }
 }
 
 function channelFromRow(row: { config: string; version: number | string }): { config: ChannelConfig; version: number } {
