@@ -183,8 +183,12 @@ export function registerResourceRoutes(app: FastifyInstance, store: StateStore, 
             return saveDraft(id, req.body, reply);
           }
           const value = validate(ops.schema, ops.prepare ? ops.prepare(req.body as Record<string, unknown>) : req.body);
-          if (await ops.get(value.id)) throw new ApiConflictError(`a ${ops.kind.slice(0, -1)} with id "${value.id}" exists; replace it with PUT`, [{ pointer: '/body/id', message: 'already exists' }]);
-          await ops.put(value, undefined);
+          const exists = () => new ApiConflictError(`a ${ops.kind.slice(0, -1)} with id "${value.id}" exists; replace it with PUT`, [{ pointer: '/body/id', message: 'already exists' }]);
+          if (await ops.get(value.id)) throw exists();
+          // Another API process may create the same id meanwhile: the store's insert decides.
+          await ops.put(value, undefined, { create: true }).catch((err: unknown) => {
+            throw err instanceof StorePreconditionError ? exists() : err;
+          });
           reply.header('location', `/api/v1${base}/${value.id}`);
           return answer(reply, (await ops.get(value.id))!, 201);
         }),

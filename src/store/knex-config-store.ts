@@ -42,12 +42,12 @@ export class KnexConfigStore extends KnexStoreBase {
 
   async putChannel(config: ChannelConfig, condition: WriteCondition<ChannelConfig> = {}): Promise<number> {
     return this.db.transaction(async (trx) => {
-      if (condition.expect) await this.checkChannel(trx, config.id, condition);
+      if (condition.expect || condition.create) await this.checkChannel(trx, config.id, condition);
       const now = new Date();
-      await trx('channels')
-        .insert({ id: config.id, current_version: 1, created_at: now, updated_at: now })
-        .onConflict('id')
-        .merge({ current_version: trx.raw('?? + 1', ['channels.current_version']), updated_at: now });
+      const insert = trx('channels').insert({ id: config.id, current_version: 1, created_at: now, updated_at: now });
+      await (condition.create
+        ? createOnly(insert, 'channel', config.id)
+        : insert.onConflict('id').merge({ current_version: trx.raw('?? + 1', ['channels.current_version']), updated_at: now }));
       const row = (await trx('channels').where({ id: config.id }).first('current_version')) as { current_version: number };
       const version = toNumber(row.current_version);
       await trx('channel_versions').insert({ channel_id: config.id, version, config: JSON.stringify(config), created_at: now });
@@ -145,17 +145,16 @@ export class KnexConfigStore extends KnexStoreBase {
     afterWrite?: (trx: Knex.Transaction, previous: T | undefined, stored: T) => Promise<void>,
   ): Promise<void> {
     const stored = structuredClone(config);
-    const owner = `${table === 'datastores' ? 'datastore' : 'connection'}:${config.id}`;
+    const kind = table === 'datastores' ? 'datastore' : 'connection';
+    const owner = `${kind}:${config.id}`;
     await this.db.transaction(async (trx) => {
       await lockRow(trx, table, config.id);
       const previous = await this.readConfig<T>(trx, table, config.id);
-      checkCondition(condition, previous, table === 'datastores' ? 'datastore' : 'connection', config.id);
+      checkCondition(condition, previous, kind, config.id);
       const keep = await this.vaultLiterals(trx, owner, secretFields(stored), previous ? secretFields(previous) : []);
       const now = new Date();
-      await trx(table)
-        .insert({ id: config.id, ...columns, config: JSON.stringify(stored), created_at: now, updated_at: now })
-        .onConflict('id')
-        .merge([...Object.keys(columns), 'config', 'updated_at']);
+      const insert = trx(table).insert({ id: config.id, ...columns, config: JSON.stringify(stored), created_at: now, updated_at: now });
+      await (condition.create ? createOnly(insert, kind, config.id) : insert.onConflict('id').merge([...Object.keys(columns), 'config', 'updated_at']));
       await this.vault.pruneOwner(owner, keep, trx);
       await afterWrite?.(trx, previous, stored);
     });
@@ -219,7 +218,19 @@ async function lockRow(trx: Knex.Transaction, table: 'datastores' | 'connections
 }
 
 function checkCondition<T>(condition: WriteCondition<T>, current: T | undefined, kind: string, id: string): void {
+  if (condition.create && current !== undefined) throw new StorePreconditionError(kind, id);
   if (condition.expect && !condition.expect(current)) throw new StorePreconditionError(kind, id);
+}
+
+/** A plain insert: a row another transaction created first (primary key taken) loses the create. */
+async function createOnly(insert: Knex.QueryBuilder, kind: string, id: string): Promise<void> {
+  try {
+    await insert;
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    if (e.code === '23505' || /^SQLITE_CONSTRAINT/.test(e.code ?? '')) throw new StorePreconditionError(kind, id);
+    throw err;
+  }
 }
 
 function channelFromRow(row: { config: string; version: number | string }): { config: ChannelConfig; version: number } {

@@ -133,6 +133,8 @@ export interface StoredOAuthToken {
  */
 export interface WriteCondition<T> {
   expect?: (current: T | undefined) => boolean;
+  /** Only when none is stored; of two concurrent creates, the one that inserts second loses. */
+  create?: boolean;
 }
 
 export interface StateStore {

@@ -70,6 +70,13 @@ it('lets a delete and a replace with the same ETag not both happen', async () =>
   else expect(after.status).toBe(404);
 });
 
+it('lets exactly one of two concurrent creates of one id win; the other is 409', async () => {
+  const [x, y] = await Promise.all([a.post('/datastores', { ...datastore('x'), id: 'twin' }), b.post('/datastores', { ...datastore('y'), id: 'twin' })]);
+  expect([x.status, y.status].sort()).toEqual([201, 409]);
+  const winner = x.status === 201 ? 'x' : 'y';
+  for (const replica of [a, b]) expect((await replica.get('/datastores/twin')).body.name).toBe(winner);
+});
+
 it('guards channels the same way', async () => {
   await a.post('/connections', { id: 'cc', template: 'concur', baseUrl: 'https://us.api.concursolutions.com', auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'env:OUTBOUND_SECRET_TOKEN' } });
   if ((await a.get('/datastores/dir')).status === 404) await a.post('/datastores', datastore('again'));

@@ -262,6 +262,23 @@ describe('Helm chart deploy/helm/outbound', () => {
     expect(job.metadata.annotations['helm.sh/hook']).toBe('pre-install,pre-upgrade');
   });
 
+  it("mounts the configuration's file: secrets apart from the process keys, where the policy confines references", () => {
+    const without = render('-f', join(dir, 'values.yaml')).filter((m) => m.kind === 'Deployment');
+    for (const d of without) expect(d.spec.template.spec.volumes.map((v: Doc) => v.name)).not.toContain('config-secrets');
+    const manifests = render('-f', join(dir, 'values.yaml'), '--set', 'configSecrets.existingSecret=directory-credentials');
+    const validate = kubernetesValidator();
+    for (const d of manifests.filter((m) => m.kind === 'Deployment')) {
+      expect(validate(d)).toEqual([]);
+      const pod = d.spec.template.spec;
+      const c = pod.containers[0];
+      expect(c.env.find((e: Doc) => e.name === 'OUTBOUND_SECRETS_DIR').value).toBe('/run/outbound-config-secrets');
+      expect(c.volumeMounts).toContainEqual({ name: 'config-secrets', mountPath: '/run/outbound-config-secrets', readOnly: true });
+      expect(pod.volumes).toContainEqual({ name: 'config-secrets', secret: { secretName: 'directory-credentials', defaultMode: 0o440 } });
+      // The process keys stay outside it.
+      expect(c.volumeMounts.find((m: Doc) => m.name === 'secrets').mountPath.startsWith('/run/outbound-config-secrets')).toBe(false);
+    }
+  });
+
   it('refuses to render without the secrets, naming the value', () => {
     const r = run('template', 'outbound', chart);
     expect(r.status).not.toBe(0);

@@ -44,13 +44,32 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
   value: /run/secrets/outbound/codec-token
 - name: OUTBOUND_BOOTSTRAP_ADMIN_KEY_FILE
   value: /run/secrets/outbound/bootstrap-admin-key
+# `file:` references in the configuration may name files here only, never the keys above.
+- name: OUTBOUND_SECRETS_DIR
+  value: /run/outbound-config-secrets
+{{- end -}}
+
+{{/* The Secret holding what the configuration's `file:` references name (configSecrets.existingSecret). */}}
+{{- define "outbound.configSecretsVolume" -}}
+{{- with .Values.configSecrets.existingSecret }}
+- name: config-secrets
+  secret:
+    secretName: {{ . }}
+    defaultMode: 288 # 0o440, owner and group read (decimal: YAML 1.1 and 1.2 readers agree)
+{{- end }}
+{{- end -}}
+
+{{- define "outbound.configSecretsMount" -}}
+{{- if .Values.configSecrets.existingSecret }}
+- { name: config-secrets, mountPath: /run/outbound-config-secrets, readOnly: true }
+{{- end }}
 {{- end -}}
 
 {{- define "outbound.secretVolume" -}}
 - name: secrets
   secret:
     secretName: {{ include "outbound.secretName" . }}
-    defaultMode: 0440
+    defaultMode: 288 # 0o440, owner and group read (decimal: YAML 1.1 and 1.2 readers agree)
 {{- end -}}
 
 {{- define "outbound.containerSecurity" -}}
