@@ -109,6 +109,8 @@ The ratio above divides by the higher of the before/after create rates.
   apply phase of the first cycle (planning sends nothing to Concur).
 * Peak RSS is at one population per run; compare a \`--users 10000\` and a \`--users 100000\` run for
   the 15 % target.
+* Fault injection and scale-out are measured by \`npm run chaos\` (see docs/operations.md, "Sizing and
+  concurrency"): per scenario, runs, converged, duplicates, lost and requests per user.
 * Other benchmarks: \`npm run bench:simulator\`, \`npm run bench:datastores\`,
   \`tsx bench/mapping-bench.ts 100000\`, \`tsx bench/store-bench.ts 100000\`.
 `;
