@@ -51,6 +51,8 @@ export interface WorkerProcess {
   logFile: string;
   stats(): Promise<WorkerStats>;
   resetPeak(): void;
+  /** Full GC (the worker runs with --expose-gc), then the live heap. */
+  gc(): Promise<{ heapUsed: number; rss: number }>;
   /** Graceful: drains in-flight tasks, then exits. */
   stop(): Promise<void>;
   /** kill -9. */
@@ -120,6 +122,16 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
         else child.send({ type: 'stats' });
       }),
     resetPeak: () => void (child.connected && child.send({ type: 'reset-peak' })),
+    gc: () =>
+      new Promise((resolve) => {
+        const onMessage = (m: { type: string; heapUsed: number; rss: number }) => {
+          if (m.type !== 'gc') return;
+          child.off('message', onMessage);
+          resolve(m);
+        };
+        child.on('message', onMessage);
+        child.send({ type: 'gc' });
+      }),
     async stop() {
       if (child.connected) child.send({ type: 'stop' });
       await done;

@@ -54,6 +54,10 @@ async function main() {
       const rss = sample();
       const stats: WorkerStats = { type: 'stats', cpuMicros: cpu.user + cpu.system, rss, peakRss, atPeak, pid: process.pid };
       process.send?.(stats);
+    } else if (m.type === 'gc') {
+      // With --expose-gc: how much of the heap is live (the rest is garbage V8 has not collected).
+      (globalThis as { gc?: () => void }).gc?.();
+      process.send?.({ type: 'gc', heapUsed: process.memoryUsage().heapUsed, rss: process.memoryUsage.rss() });
     } else if (m.type === 'reset-peak') {
       peakRss = 0;
       sample();

@@ -46,7 +46,7 @@ async function main() {
     }
     if (!values['no-scale-out']) {
       scale = await runScaleOut(env, { users: Number(values['scale-users']), runs: 1, maxRequestsPerUser: 4, timeoutMs: 10 * 60_000, log: say });
-      say(`scale-out: batches per worker ${JSON.stringify(scale.shares)}; ${scale.killed} killed mid-cycle; ${scale.verdict.present}/${scale.verdict.expected} present, ${scale.verdict.duplicates} duplicates, ${scale.verdict.lost} lost`);
+      say(`scale-out: batches per worker before the kill ${JSON.stringify(scale.sharesBeforeKill)}, in all ${JSON.stringify(scale.shares)}; ${scale.killed} killed mid-cycle; ${scale.verdict.present}/${scale.verdict.expected} present, ${scale.verdict.duplicates} duplicates, ${scale.verdict.lost} lost`);
     }
   } finally {
     await env.close();
@@ -59,7 +59,7 @@ async function main() {
     lost: r.runs.reduce((n, v) => n + v.lost, 0),
     'max requests/user': Math.max(...r.runs.map((v) => v.requestsPerUser)).toFixed(2),
   }));
-  if (scale) rows.push({ scenario: `scale-out: 2 workers, one killed (batches ${Object.values(scale.shares).join(' / ')})`, runs: 1, converged: converged(scale.verdict, 4) ? 1 : 0, duplicates: scale.verdict.duplicates, lost: scale.verdict.lost, 'max requests/user': scale.verdict.requestsPerUser.toFixed(2) });
+  if (scale) rows.push({ scenario: `scale-out: 2 workers, one killed (batches before the kill ${Object.values(scale.sharesBeforeKill).join(' / ')}, in all ${Object.values(scale.shares).join(' / ')})`, runs: 1, converged: converged(scale.verdict, 4) ? 1 : 0, duplicates: scale.verdict.duplicates, lost: scale.verdict.lost, 'max requests/user': scale.verdict.requestsPerUser.toFixed(2) });
   console.table(rows);
   say(`load average at the end ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (rows.some((r) => r.converged !== r.runs)) process.exitCode = 1;

@@ -160,7 +160,7 @@ async function main() {
     secretKeyHex: secretKey.toString('hex'),
     codecKeyHex: codecKey.toString('hex'),
     logFile: join(logDir, 'worker.log'),
-    nodeArgs: values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
+    nodeArgs: ['--expose-gc', ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [])],
     workflowBundle: await buildWorkflowBundle(join(dir, 'workflow-bundle.js')),
   });
   const idleStats = await worker.stats();
@@ -205,6 +205,7 @@ async function main() {
   const first = await waitFirstCycle('bench');
   const syncSeconds = (performance.now() - tSync) / 1000;
   const syncStats = await worker.stats();
+  const liveAfterSync = await worker.gc();
   const initial = {
     users,
     created: first.counts.succeeded,
@@ -214,10 +215,11 @@ async function main() {
     usersPerSec: first.counts.succeeded / syncSeconds,
     cpuMicrosPerUser: (syncStats.cpuMicros - cpuBefore) / Math.max(1, first.counts.succeeded),
     peakRssMb: syncStats.peakRss / 2 ** 20,
+    liveHeapAfterGcMb: liveAfterSync.heapUsed / 2 ** 20,
     atPeakMb: Object.fromEntries(Object.entries(syncStats.atPeak).map(([k, v]) => [k, Math.round(v / 2 ** 20)])) as Record<string, number>,
   };
   say(`initial sync: ${initial.created} created (${initial.failed} failed) in ${syncSeconds.toFixed(1)} s = ${initial.usersPerSec.toFixed(0)} users/s end to end (cycle ${initial.cycleSeconds.toFixed(1)} s)`);
-  say(`  worker CPU ${initial.cpuMicrosPerUser.toFixed(0)} µs/user, peak RSS ${initial.peakRssMb.toFixed(0)} MB (then: V8 heap ${initial.atPeakMb.heapUsed} used of ${initial.atPeakMb.heapTotal} MB, external ${initial.atPeakMb.external} MB; idle worker ${(idleStats.rss / 2 ** 20).toFixed(0)} MB)`);
+  say(`  worker CPU ${initial.cpuMicrosPerUser.toFixed(0)} µs/user, peak RSS ${initial.peakRssMb.toFixed(0)} MB (then: V8 heap ${initial.atPeakMb.heapUsed} used of ${initial.atPeakMb.heapTotal} MB, external ${initial.atPeakMb.external} MB; live heap after the sync ${initial.liveHeapAfterGcMb.toFixed(0)} MB; idle worker ${(idleStats.rss / 2 ** 20).toFixed(0)} MB)`);
 
   // 100 changes among the population, then incremental cycles.
   const ldapClient = new LdapClient({ url: ldap.url });

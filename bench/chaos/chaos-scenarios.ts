@@ -281,22 +281,27 @@ export async function runScenario(env: ChaosEnv, name: string, o: ScenarioOption
 }
 
 /** Scale-out: two workers on one task queue share a sync; one is killed mid-cycle, the other finishes. */
-export async function runScaleOut(env: ChaosEnv, o: ScenarioOptions): Promise<{ shares: Record<string, number>; verdict: Verdict; killed: string }> {
+export async function runScaleOut(env: ChaosEnv, o: ScenarioOptions): Promise<{ shares: Record<string, number>; sharesBeforeKill: Record<string, number>; verdict: Verdict; killed: string }> {
   while (env.workers.length < 2) await env.startWorker();
   const pair = env.workers.slice(0, 2);
   const [a] = pair;
   const ch = await fresh(env, env.sim, 'scale', o, { maxThreads: 16 });
   const before = new Map(pair.map((w) => [w, batchCount(w.logFile)]));
+  const shareNow = () => Object.fromEntries([...before].map(([w, n]) => [`${w === a ? 'killed ' : ''}worker pid ${w.pid}`, batchCount(w.logFile) - n]));
   await activate(env, ch);
-  await waitPhase(env, ch, ['applying']);
-  await sleep(1000);
+  // Kill one worker once about 40 % of the batches are done, so both have run a share first.
+  const deadline = Date.now() + o.timeoutMs;
+  while (Date.now() < deadline) {
+    const p = (await env.control.status(ch).catch(() => undefined))?.progress;
+    if (p && p.phase !== 'planning' && p.batchesDone >= Math.max(1, Math.floor(p.batches * 0.4))) break;
+    await sleep(100);
+  }
+  const sharesBeforeKill = shareNow();
   const killed = `worker pid ${a.pid}`;
   env.workers.splice(env.workers.indexOf(a), 1);
   await a.kill();
   const verdict = await converge(env, env.sim, ch, o);
-  const shares: Record<string, number> = {};
-  for (const [w, n] of before) shares[`${w === a ? 'killed ' : ''}worker pid ${w.pid}`] = batchCount(w.logFile) - n;
-  return { shares, verdict, killed };
+  return { shares: shareNow(), sharesBeforeKill, verdict, killed };
 }
 
 /** Batch activities a worker process completed, from the "batch applied" lines of its log. */
