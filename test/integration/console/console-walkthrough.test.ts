@@ -130,13 +130,16 @@ describe('admin console', () => {
     // Required fields are marked and checked before the step is left.
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('[data-field="mapping/userName"]').getByText('Concur requires this field').waitFor();
-    await page.getByLabel('Show every Concur field').check();
-    for (const [field, attribute] of [['userName', 'mail'], ['name.givenName', 'givenName'], ['name.familyName', 'sn'], ['emails.work', 'mail'], ['employeeNumber', 'employeeNumber']]) {
+    const source = async (field: string, attribute: string) => {
       await page.getByLabel(`${field}: value from`, { exact: true }).selectOption('source');
       await page.getByLabel(`${field}: value`, { exact: true }).fill(attribute);
-    }
+    };
+    for (const [field, attribute] of [['userName', 'mail'], ['name.givenName', 'givenName'], ['name.familyName', 'sn']]) await source(field, attribute);
     await page.getByLabel('userName: case', { exact: true }).selectOption('lower');
+    await page.evaluate('scrollTo(0, 0)');
     await shot(page, 'wizard-mapping');
+    await page.getByLabel('Show every Concur field').check();
+    for (const [field, attribute] of [['emails.work', 'mail'], ['employeeNumber', 'employeeNumber']]) await source(field, attribute);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Connection').selectOption('concur');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -210,6 +213,7 @@ describe('admin console', () => {
     expect(await h.store.getDatastore('bad-id')).toBeUndefined();
     // 390 px wide: nothing overflows sideways.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, 'datastores-390-bad-input');
 
     await page.goto(`${baseUrl}/ui/#/connections`);
     const cn = page.getByRole('form', { name: 'New connection' });
@@ -234,6 +238,7 @@ describe('admin console', () => {
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     await page.goto(`${baseUrl}/ui/#/channel/people`);
     await page.getByTestId('phase').waitFor();
+    await shot(page, 'dashboard-read-only');
     for (const name of ['Pause', 'Resume', 'Sync now', 'Dry run']) expect(await page.getByRole('button', { name }).count()).toBe(0);
     await page.goto(`${baseUrl}/ui/#/datastores`);
     await page.locator('[data-row="directory"]').waitFor();
