@@ -171,6 +171,12 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Pause' }).waitFor();
     expect((await h.control.status('people')).paused).toBe(false);
 
+    // A dry run's diff, as a table (after the first cycle finished).
+    await eventually('the first cycle to finish', async () => (await h.control.status('people')).lastCycle, 120_000);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('table', { name: 'Dry run diff' }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-cycle]').filter({ hasText: 'dry run' }).first().waitFor();
+
     // 7. a failed user's explanation
     // The demo directory has names longer than Concur allows (refused by the mapping), and the
     // simulator refuses one login: any failed user, once audited, has its explanation.
