@@ -13,6 +13,8 @@ import { startSlapd } from './services/slapd';
 import { startPostgres } from './services/postgres';
 import { startMariadb } from './services/mariadb';
 import { ensureHelm } from './services/helm';
+import { ensureChromium } from './services/chromium';
+import { ensureConsoleBuilt } from './web-build';
 import { describeLeakScan, scanForLeaks } from './leak-scan';
 import { LEAK_MANIFEST } from '../test/support/leak-manifest';
 
@@ -45,6 +47,19 @@ async function main(): Promise<number> {
     if (run('lint', 'npx', ['eslint', '.']) !== 0) return 1;
     if (run('type-check', 'npx', ['tsc', '--noEmit', '-p', '.']) !== 0) return 1;
   }
+  // The console: built before its browser suites, its own logic tested with Vitest (one line).
+  const wantsConsole = !quick || extraArgs.some((a) => a.includes('console'));
+  if (wantsConsole) {
+    const t = Date.now();
+    const rebuilt = ensureConsoleBuilt();
+    const vitest = spawnSync(join(projectRoot, 'node_modules', '.bin', 'vitest'), ['run', '--root', 'web', '--reporter=dot', '--silent'], { cwd: projectRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
+    const summary = /Tests\s+(.*)/.exec(vitest.stdout)?.[1]?.trim() ?? 'no summary';
+    console.log(`[test] console ${rebuilt ? 'built' : 'up to date'}; vitest: ${summary} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    if (vitest.status !== 0) {
+      console.log(vitest.stdout + vitest.stderr);
+      return 1;
+    }
+  }
   console.log('\n[test] starting servers...');
   const logDir = join(workDir, 'logs');
   const results = await Promise.allSettled([
@@ -59,6 +74,7 @@ async function main(): Promise<number> {
   if (failed) throw failed.reason;
   // The deploy suite lints and renders the Helm chart (test/integration/deploy).
   const env: NodeJS.ProcessEnv = { ...process.env, OUTBOUND_TEST_LOG_DIR: logDir, OUTBOUND_HELM: ensureHelm() };
+  if (wantsConsole) env.OUTBOUND_CHROMIUM = ensureChromium();
   for (const svc of started) {
     Object.assign(env, svc.env);
     console.log(`[test]   ${svc.name} at ${svc.url}`);

@@ -11,6 +11,7 @@ import { assertPortFree, dataRoot, projectRoot, spawnLogged, stopProcess, waitUn
 import { startTemporal } from './services/temporal';
 import { startSlapd } from './services/slapd';
 import { ensureFirstAdminKey } from './first-admin-key';
+import { ensureConsoleBuilt } from './web-build';
 
 const apiPort = Number(process.env.OUTBOUND_API_PORT ?? 8080);
 const simPort = Number(process.env.CONCUR_SIM_PORT ?? 8090);
@@ -68,6 +69,7 @@ async function main() {
   apiKey = adminKey.token;
   console.log(`[up] ${adminKey.created ? 'created an admin API key' : 'using the admin API key'} in ${adminKey.file} (mode 0600; the CLI reads it)`);
 
+  if (ensureConsoleBuilt()) console.log('[up] built the admin console (web/dist)');
   console.log('[up] starting Temporal dev server and OpenLDAP...');
   const [temporal, ldap] = await startAll([startTemporal({ codecEndpoint: `http://127.0.0.1:${apiPort}/api/v1/codec` }), startSlapd({ loadDemo: true, logDir })]);
 
@@ -137,6 +139,7 @@ async function main() {
   console.log(`
 Outbound is up.
   API          http://127.0.0.1:${apiPort}   (try: curl -H "Authorization: Bearer $(cat ${adminKey.file})" http://127.0.0.1:${apiPort}/api/v1/channels/demo/status)
+  Console      http://127.0.0.1:${apiPort}/ui/   (sign in with the key in ${adminKey.file})
   API key      ${adminKey.file}   (admin; npm run cli -- keys create --role read --name me)
   Temporal UI  ${temporal.env.OUTBOUND_TEMPORAL_UI_URL}   (filter: OutboundChannel="demo")
   Temporal     ${temporal.url}

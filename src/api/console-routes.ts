@@ -25,7 +25,7 @@ export function registerConsoleRoutes(app: FastifyInstance, dir = consoleDir()):
     const file = resolve(dir, wanted);
     const inside = file.startsWith(dir + sep) && existsSync(file) && statSync(file).isFile();
     // Hashed assets are immutable; index.html must be re-read to pick up a new build.
-    if (inside && wanted.startsWith(`assets${sep}`)) return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(wanted);
-    return reply.header('cache-control', 'no-cache').sendFile(inside ? wanted : 'index.html');
+    if (inside && wanted.startsWith(`assets${sep}`)) return reply.header('cache-control', 'public, max-age=31536000, immutable').sendFile(wanted, { cacheControl: false });
+    return reply.header('cache-control', 'no-cache').sendFile(inside ? wanted : 'index.html', { cacheControl: false });
   });
 }

@@ -68,7 +68,7 @@ export function registerDraftRoutes(app: FastifyInstance, store: StateStore): vo
 
   api.get(
     '/drafts',
-    { config: { role: 'read' }, schema: { summary: 'Every saved draft (datastores, connections, channels), each with what it still lacks per wizard step', tags: ['channels'], querystring: DraftsQuery, response: { 200: AnyArray() } } },
+    { config: { role: 'read' }, schema: { summary: 'Every saved draft (datastores, connections, channels), each with what it still lacks per wizard step', tags: ['channels'], querystring: DraftsQuery, response: { 200: AnyArray(), 400: ProblemResponse } } },
     async (req) => {
       const kinds = req.query.kind ? [req.query.kind] : (['datastores', 'connections', 'channels'] as const);
       const out = [];

@@ -4,8 +4,6 @@
  * passes its path as OUTBOUND_CHROMIUM.
  */
 import { existsSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 export function chromiumPath(): string {
@@ -20,9 +18,5 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 }
 
-/** The console is built by npm test before the browser suites; a lone run builds it once here. */
-export function ensureConsoleBuilt(root = join(__dirname, '..', '..')): void {
-  if (existsSync(join(root, 'web', 'dist', 'index.html'))) return;
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', 'web', '--logLevel', 'error'], { cwd: root, stdio: 'pipe' });
-  if (r.status !== 0) throw new Error(`building the console failed: ${r.stderr.toString().slice(-2000)}`);
-}
+/** The console is built by npm test before the browser suites; a lone run builds it here when stale. */
+export { ensureConsoleBuilt } from '../../scripts/web-build';

@@ -130,13 +130,16 @@ describe('admin console', () => {
     // Required fields are marked and checked before the step is left.
     await page.getByRole('button', { name: 'Next' }).click();
     await page.locator('[data-field="mapping/userName"]').getByText('Concur requires this field').waitFor();
-    await page.getByLabel('Show every Concur field').check();
-    for (const [field, attribute] of [['userName', 'mail'], ['name.givenName', 'givenName'], ['name.familyName', 'sn'], ['emails.work', 'mail'], ['employeeNumber', 'employeeNumber']]) {
+    const source = async (field: string, attribute: string) => {
       await page.getByLabel(`${field}: value from`, { exact: true }).selectOption('source');
       await page.getByLabel(`${field}: value`, { exact: true }).fill(attribute);
-    }
+    };
+    for (const [field, attribute] of [['userName', 'mail'], ['name.givenName', 'givenName'], ['name.familyName', 'sn']]) await source(field, attribute);
     await page.getByLabel('userName: case', { exact: true }).selectOption('lower');
+    await page.evaluate('scrollTo(0, 0)');
     await shot(page, 'wizard-mapping');
+    await page.getByLabel('Show every Concur field').check();
+    for (const [field, attribute] of [['emails.work', 'mail'], ['employeeNumber', 'employeeNumber']]) await source(field, attribute);
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Connection').selectOption('concur');
     await page.getByRole('button', { name: 'Next' }).click();
@@ -167,6 +170,12 @@ describe('admin console', () => {
     await page.getByRole('button', { name: 'Resume' }).click();
     await page.getByRole('button', { name: 'Pause' }).waitFor();
     expect((await h.control.status('people')).paused).toBe(false);
+
+    // A dry run's diff, as a table (after the first cycle finished).
+    await eventually('the first cycle to finish', async () => (await h.control.status('people')).lastCycle, 120_000);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByRole('table', { name: 'Dry run diff' }).waitFor({ timeout: 120_000 });
+    await page.locator('[data-cycle]').filter({ hasText: 'dry run' }).first().waitFor();
 
     // 7. a failed user's explanation
     // The demo directory has names longer than Concur allows (refused by the mapping), and the
@@ -210,6 +219,7 @@ describe('admin console', () => {
     expect(await h.store.getDatastore('bad-id')).toBeUndefined();
     // 390 px wide: nothing overflows sideways.
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    await shot(page, 'datastores-390-bad-input');
 
     await page.goto(`${baseUrl}/ui/#/connections`);
     const cn = page.getByRole('form', { name: 'New connection' });
@@ -234,6 +244,7 @@ describe('admin console', () => {
     expect(await page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
     await page.goto(`${baseUrl}/ui/#/channel/people`);
     await page.getByTestId('phase').waitFor();
+    await shot(page, 'dashboard-read-only');
     for (const name of ['Pause', 'Resume', 'Sync now', 'Dry run']) expect(await page.getByRole('button', { name }).count()).toBe(0);
     await page.goto(`${baseUrl}/ui/#/datastores`);
     await page.locator('[data-row="directory"]').waitFor();

@@ -3857,6 +3857,24 @@ export interface paths {
                     };
                 };
                 /** @description A problem (RFC 9457) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": {
+                            type: string;
+                            title: string;
+                            status: number;
+                            detail?: string;
+                            issues?: {
+                                pointer: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description A problem (RFC 9457) */
                 401: {
                     headers: {
                         [name: string]: unknown;

@@ -71,7 +71,11 @@ export function WizardPage(props: { id?: string; step?: string }) {
     if (draft.id && exists) location.hash = `#/wizard/${String(draft.id)}/${next}`;
     setStep(next);
   };
-  const set = (path: string, value: unknown) => setDraft(setPath(draft, path, value));
+  const set = (path: string, value: unknown) => {
+    setDraft(setPath(draft, path, value));
+    // An edited field's error is stale until the step is validated again.
+    if (errors[path]) setErrors(Object.fromEntries(Object.entries(errors).filter(([k]) => k !== path)));
+  };
   const val = (path: string) => str(getPath(draft, path));
   const F = (label: string, path: string, extra: { required?: boolean; hint?: string; type?: string } = {}) => (
     <Field label={label} name={path} value={val(path)} onInput={(v) => set(path, extra.type === 'number' ? (v === '' ? undefined : Number(v)) : v)} error={errors[path]} required={extra.required} hint={extra.hint} disabled={!canEdit} />
@@ -85,7 +89,9 @@ export function WizardPage(props: { id?: string; step?: string }) {
   );
   const setRow = (i: number, patch: Partial<MappingRow>) => {
     const next = rows.map((r, j) => (j === i ? { ...r, ...patch } : r));
-    set('mapping', mappingFromRows(next));
+    setDraft(setPath(draft, 'mapping', mappingFromRows(next)));
+    const key = `mapping/${rows[i].field}`;
+    setErrors(Object.fromEntries(Object.entries(errors).filter(([k]) => k !== key && !k.startsWith(`${key}/`))));
   };
 
   /** Validates the current step through the API; field errors land beside their fields. */
