@@ -7,7 +7,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness */
+        /** Liveness (the process answers; no dependency checked) */
         get: {
             parameters: {
                 query?: never;
@@ -41,7 +41,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: each dependency up or down */
+        /** Readiness: each dependency up or down (names only) */
         get: {
             parameters: {
                 query?: never;
