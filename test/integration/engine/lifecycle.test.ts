@@ -134,6 +134,20 @@ describe('channel lifecycle', () => {
     expect(byUserName('user00050@example.com')).toBeDefined();
   });
 
+  it('on demand, a record Concur refuses fails alone with Concur\'s message, without waiting for retries', async () => {
+    h.simulator.setFaults({ poison: { 'user00051@example.com': { message: 'The value for the employeeNumber is not valid.' } } });
+    h.directory.put(person(51));
+    try {
+      const result = await h.control.provisionNow(CH, person(51).guid);
+      expect(result).toMatchObject({ action: 'create', outcome: 'failed' });
+      expect(JSON.stringify(result)).toContain('employeeNumber is not valid');
+      expect(byUserName('user00051@example.com')).toBeUndefined();
+    } finally {
+      h.simulator.setFaults({});
+      h.directory.remove(person(51).guid);
+    }
+  });
+
   it('reset forgets the state and re-sends everyone through the kept links: no duplicate, no orphaned account', async () => {
     const before = simUsers().length;
     // A user who left the source is removed by the reset's full cycle, never left active in Concur.
