@@ -195,6 +195,9 @@ describe('admin console', () => {
     const trail = page.getByRole('list', { name: 'Audit trail' });
     await trail.locator('[data-outcome="failed"]').getByText(/refused it: .+/).first().waitFor();
     await shot(page, 'users');
+    // Provision now: the failed user is tried again at once and the answer explained.
+    await page.getByRole('button', { name: 'Provision now' }).click();
+    await page.getByRole('list', { name: 'Provision result' }).getByText(/failed/).waitFor();
     await page.getByRole('link', { name: 'Audit' }).first().click();
     await page.getByLabel('Outcome').selectOption('failed');
     await page.getByRole('button', { name: 'Apply filters' }).click();

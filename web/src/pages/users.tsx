@@ -26,8 +26,8 @@ export function UsersPage({ id, guid }: { id: string; guid?: string }) {
       }
     });
   }, [id, status]);
-  const open = async (g: string) => {
-    setResult(undefined);
+  const open = async (g: string, keepResult = false) => {
+    if (!keepResult) setResult(undefined);
     const r = await call<User & { audit: AuditRow[] }>(api.GET('/api/v1/channels/{id}/users/{guid}', { params: { path: { id, guid: g } } }));
     if (r.ok) {
       setUser(r.data);
@@ -44,7 +44,8 @@ export function UsersPage({ id, guid }: { id: string; guid?: string }) {
     if (!user) return;
     const r = await call<{ action: string; outcome: string; reason?: string; message?: string }>(api.POST('/api/v1/channels/{id}/users/{guid}/provision', { params: { path: { id, guid: user.guid } }, body: {} }));
     setResult(r.ok ? r.data : { action: 'provision', outcome: 'failed', message: r.problem.detail });
-    await open(user.guid);
+    // Refresh the trail with the new attempt, keeping the answer just shown.
+    await open(user.guid, true);
   };
 
   return (
