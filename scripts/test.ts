@@ -46,6 +46,9 @@ async function main(): Promise<number> {
   if (!quick) {
     if (run('lint', 'npx', ['eslint', '.']) !== 0) return 1;
     if (run('type-check', 'npx', ['tsc', '--noEmit', '-p', '.']) !== 0) return 1;
+    if (run('console type-check', 'npx', ['tsc', '--noEmit', '-p', 'web']) !== 0) return 1;
+    // The console's API types must be those of the document the server serves now.
+    if (run('console API types', 'npx', ['tsx', 'scripts/web-api-schema.ts', '--check']) !== 0) return 1;
   }
   // The console: built before its browser suites, its own logic tested with Vitest (one line).
   const wantsConsole = !quick || extraArgs.some((a) => a.includes('console'));
