@@ -92,7 +92,7 @@ async function main() {
   const taskQueue = 'bench';
   const client = new Client({ connection: await Connection.connect({ address: temporal.url }), dataConverter: { payloadCodecs: [codec] } });
   const control = new ChannelControl(client, taskQueue);
-  process.env.BENCH_LDAP_PASSWORD = ldap.env.OUTBOUND_LDAP_BIND_PASSWORD;
+  process.env.OUTBOUND_SECRET_BENCH_LDAP_PASSWORD = ldap.env.OUTBOUND_LDAP_BIND_PASSWORD;
   const base = ldap.env.OUTBOUND_LDAP_BASE_DN;
   const mapping = {
     userName: { source: 'mail', case: 'lower' },
@@ -118,7 +118,7 @@ async function main() {
   const connection = (id: string, maxConnections: number) => ({ id, baseUrl: sim.url, allowInsecureHttp: true, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'outbound-demo-token' }, maxConnections, maxRequestsPerSecond: 1_000_000 });
   const config = parseOutboundConfig(
     {
-      datastores: [{ id: 'ldap', type: 'ldap', urls: [ldap.url], bindDn: ldap.env.OUTBOUND_LDAP_BIND_DN, bindPassword: 'env:BENCH_LDAP_PASSWORD', pageSize: 1000 }],
+      datastores: [{ id: 'ldap', type: 'ldap', urls: [ldap.url], bindDn: ldap.env.OUTBOUND_LDAP_BIND_DN, bindPassword: 'env:OUTBOUND_SECRET_BENCH_LDAP_PASSWORD', pageSize: 1000 }],
       connections: [connection('sim', concurrency), ...latencyLevels.map((f) => connection(`sim-${f}`, f))],
       channels: [
         channel('bench', 'sim', threads, '(objectClass=inetOrgPerson)'),
