@@ -84,6 +84,12 @@ export async function buildWorkflowBundle(file: string): Promise<string> {
   return file;
 }
 
+/**
+ * The heap bound recommended for production workers (docs/operations.md, "Memory"): the live
+ * heap after a 10k sync is ~40 MB, but without a bound V8 let garbage grow to ~200 MB first.
+ */
+export const WORKER_HEAP_FLAG = '--max-old-space-size=256';
+
 let workerScript: string | undefined;
 
 /**
@@ -108,7 +114,7 @@ export async function startWorkerProcess(o: WorkerProcessOptions): Promise<Worke
   const prebuilt = Boolean(o.workflowBundle);
   const child = fork(prebuilt ? workerBundle() : join(root, 'bench', 'bench-worker.ts'), [], {
     cwd: root,
-    execArgv: [...(prebuilt ? [] : ['--import', 'tsx']), ...(o.nodeArgs ?? [])],
+    execArgv: [...(prebuilt ? [] : ['--import', 'tsx']), WORKER_HEAP_FLAG, ...(o.nodeArgs ?? [])],
     env: {
       ...process.env,
       BENCH_TEMPORAL: o.temporal,
