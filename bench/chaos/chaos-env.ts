@@ -116,9 +116,9 @@ export async function startChaosEnv(options: ChaosEnvOptions): Promise<ChaosEnv>
   const bundle = await buildWorkflowBundle(join(dir, 'workflow-bundle.js'));
   const workers: WorkerProcess[] = [];
   let workerNo = 0;
-  process.env.CHAOS_LDAP_PASSWORD = slapd.env.OUTBOUND_LDAP_BIND_PASSWORD;
-  process.env.CHAOS_CLIENT_SECRET = DEMO_CLIENT_SECRET;
-  process.env.CHAOS_REFRESH_TOKEN = DEMO_REFRESH_TOKEN;
+  process.env.OUTBOUND_SECRET_CHAOS_LDAP_PASSWORD = slapd.env.OUTBOUND_LDAP_BIND_PASSWORD;
+  process.env.OUTBOUND_SECRET_CHAOS_CLIENT_SECRET = DEMO_CLIENT_SECRET;
+  process.env.OUTBOUND_SECRET_CHAOS_REFRESH_TOKEN = DEMO_REFRESH_TOKEN;
   const base = slapd.env.OUTBOUND_LDAP_BASE_DN;
   const channels = new Map<string, Record<string, unknown>>();
 
@@ -168,10 +168,10 @@ export async function startChaosEnv(options: ChaosEnvOptions): Promise<ChaosEnv>
       });
       const config = parseOutboundConfig(
         {
-          datastores: [{ id: 'ldap', type: 'ldap', urls: [slapd.url], bindDn: slapd.env.OUTBOUND_LDAP_BIND_DN, bindPassword: 'env:CHAOS_LDAP_PASSWORD', pageSize: 500, timeoutMs: 10_000 }],
+          datastores: [{ id: 'ldap', type: 'ldap', urls: [slapd.url], bindDn: slapd.env.OUTBOUND_LDAP_BIND_DN, bindPassword: 'env:OUTBOUND_SECRET_CHAOS_LDAP_PASSWORD', pageSize: 500, timeoutMs: 10_000 }],
           connections: [
             { id: 'sim', baseUrl: sim.url, allowInsecureHttp: true, auth: { type: 'OAUTH_ACCESS_TOKEN', accessToken: 'outbound-demo-token' }, maxConnections: 32, maxRequestsPerSecond: 100_000 },
-            { id: 'oauth', baseUrl: oauthSim.url, allowInsecureHttp: true, auth: { type: 'oauth2', clientId: DEMO_CLIENT_ID, clientSecret: 'env:CHAOS_CLIENT_SECRET', refreshToken: 'env:CHAOS_REFRESH_TOKEN' }, maxConnections: 32, maxRequestsPerSecond: 100_000 },
+            { id: 'oauth', baseUrl: oauthSim.url, allowInsecureHttp: true, auth: { type: 'oauth2', clientId: DEMO_CLIENT_ID, clientSecret: 'env:OUTBOUND_SECRET_CHAOS_CLIENT_SECRET', refreshToken: 'env:OUTBOUND_SECRET_CHAOS_REFRESH_TOKEN' }, maxConnections: 32, maxRequestsPerSecond: 100_000 },
           ],
           channels: [...channels.values()],
         },
