@@ -3,8 +3,9 @@
  * its own process (as in production), with their output in log files.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSync } from 'esbuild';
 import type { WorkerStats } from './bench-worker';
 
 const root = join(__dirname, '..');
@@ -83,11 +84,37 @@ export async function buildWorkflowBundle(file: string): Promise<string> {
   return file;
 }
 
+/**
+ * The heap bound recommended for production workers (docs/operations.md, "Memory"): the live
+ * heap after a 10k sync is ~40 MB, but without a bound V8 let garbage grow to ~200 MB first.
+ */
+export const WORKER_HEAP_FLAG = '--max-old-space-size=256';
+
+let workerScript: string | undefined;
+
+/**
+ * The worker compiled once to plain JavaScript (dependencies stay in node_modules), as a release
+ * image would ship it, and run by plain node: under tsx every worker carried the loader's own
+ * thread and transpile caches (tens of MB of RSS) and esbuild's keep-names wrappers on every
+ * function it created, which showed in its CPU profile.
+ */
+function workerBundle(): string {
+  if (workerScript) return workerScript;
+  // Under node_modules/.cache so the bundle's require() of packages resolves from the project.
+  const dir = join(root, 'node_modules', '.cache', 'outbound-bench');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-worker-${process.pid}.cjs`);
+  buildSync({ entryPoints: [join(root, 'bench', 'bench-worker.ts')], outfile: file, bundle: true, platform: 'node', target: 'node20', format: 'cjs', packages: 'external', logLevel: 'error' });
+  return (workerScript = file);
+}
+
 export async function startWorkerProcess(o: WorkerProcessOptions): Promise<WorkerProcess> {
   const out = openSync(o.logFile, 'a');
-  const child = fork(join(root, 'bench', 'bench-worker.ts'), [], {
+  // Without a workflow bundle the worker bundles workflows itself from source, which needs tsx.
+  const prebuilt = Boolean(o.workflowBundle);
+  const child = fork(prebuilt ? workerBundle() : join(root, 'bench', 'bench-worker.ts'), [], {
     cwd: root,
-    execArgv: ['--import', 'tsx', ...(o.nodeArgs ?? [])],
+    execArgv: [...(prebuilt ? [] : ['--import', 'tsx']), WORKER_HEAP_FLAG, ...(o.nodeArgs ?? [])],
     env: {
       ...process.env,
       BENCH_TEMPORAL: o.temporal,

@@ -1,3 +1,4 @@
+import { deadlineSignal } from '../targets/deadline-signal';
 import { withRequestSignal } from '../targets/request-signal';
 import type { DesiredConcurUser } from '../domain/concur-user';
 import { DELETE_REFUSED, type PlannedAction } from '../domain/plan/plan-user';
@@ -40,12 +41,12 @@ export const RETRY_HOLD_MS = 15 * 60_000;
  * is not left running beside its retry; `cancel` (the activity's cancellation) aborts it too.
  */
 async function withTimeout<T>(run: () => Promise<T>, ms: number, cancel?: AbortSignal): Promise<T> {
-  const deadline = AbortSignal.timeout(ms);
-  const signal = cancel ? AbortSignal.any([deadline, cancel]) : deadline;
+  const deadline = deadlineSignal(ms, cancel);
+  const { signal } = deadline;
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () =>
-      reject(deadline.aborted ? new TargetError('transient', `no answer from Concur within ${ms} ms`, 'TIMEOUT') : new TargetError('transient', 'the write was cancelled', 'CANCELLED'));
+      reject(deadline.timedOut ? new TargetError('transient', `no answer from Concur within ${ms} ms`, 'TIMEOUT') : new TargetError('transient', 'the write was cancelled', 'CANCELLED'));
     signal.addEventListener('abort', onAbort, { once: true });
   });
   const work = withRequestSignal(signal, run);
@@ -54,7 +55,9 @@ async function withTimeout<T>(run: () => Promise<T>, ms: number, cancel?: AbortS
     return await Promise.race([work, aborted]);
   } finally {
     signal.removeEventListener('abort', onAbort!);
+    deadline.dispose();
     work.catch(() => undefined);
+    aborted.catch(() => undefined);
   }
 }
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * SHA-256 (hex) of the canonical JSON of a value: object keys sorted, so two values that would be
@@ -6,7 +6,9 @@ import { createHash } from 'node:crypto';
  * Pure computation (node:crypto only hashes), so it is allowed in src/domain.
  */
 export function stableHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
+  // The one-shot crypto.hash (Node >= 20.12) is about 3x faster than a Hash object for inputs
+  // this small; it runs for every user of every cycle.
+  return hash('sha256', canonicalJson(value), 'hex');
 }
 
 /**

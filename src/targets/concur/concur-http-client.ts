@@ -18,6 +18,7 @@ import {
 } from './concur-errors';
 import type { ConcurLogger } from './concur-logger';
 import type { ConcurTokenProvider } from './static-token-provider';
+import { deadlineSignal } from '../deadline-signal';
 import { requestSignal } from '../request-signal';
 import { MAX_RESPONSE_BYTES, readCappedText } from './response-body';
 import { parseRetryAfter, retryDelay, type RetryOptions } from './retry-policy';
@@ -179,9 +180,13 @@ export class ConcurHttpClient {
       try {
         const outer = requestSignal();
         outer?.throwIfAborted();
-        const signal = outer ? AbortSignal.any([AbortSignal.timeout(timeoutMs), outer]) : AbortSignal.timeout(timeoutMs);
-        res = await request(url, { method: req.method, headers, body: payload, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal });
-        text = await readCappedText(res, this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES, payload !== undefined || req.method !== 'GET');
+        const deadline = deadlineSignal(timeoutMs, outer);
+        try {
+          res = await request(url, { method: req.method, headers, body: payload, dispatcher, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, signal: deadline.signal });
+          text = await readCappedText(res, this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES, payload !== undefined || req.method !== 'GET');
+        } finally {
+          deadline.dispose();
+        }
       } catch (err) {
         observe('error');
         if (err instanceof ConcurTransientError) throw err;
