@@ -242,6 +242,8 @@ describe('Helm chart deploy/helm/outbound', () => {
     expect(wc.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'metrics' });
     expect(wc.ports).toEqual([{ name: 'metrics', containerPort: 9464 }]);
     expect(wc.env.find((e: Doc) => e.name === 'OUTBOUND_WORKER_METRICS_ADDRESS').value).toBe('0.0.0.0:9464');
+    // V8's old generation bounded well below the memory limit (docs/operations.md, "Memory").
+    expect(wc.env.find((e: Doc) => e.name === 'NODE_OPTIONS').value).toBe('--max-old-space-size=256');
     expect(worker.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9464', 'prometheus.io/path': '/metrics' });
     const pdb = manifests.find((m) => m.kind === 'PodDisruptionBudget');
     expect(pdb.spec.selector.matchLabels).toEqual(worker.spec.selector.matchLabels);
