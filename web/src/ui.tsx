@@ -139,3 +139,12 @@ export function Section({ title, children, actions }: { title: string; children:
 export function str(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);
 }
+
+/** The one row a table shows while it has nothing else to show. */
+export function EmptyRow({ when, columns, children }: { when: boolean; columns: number; children: ComponentChildren }) {
+  return when ? (
+    <tr>
+      <td colSpan={columns}>{children}</td>
+    </tr>
+  ) : null;
+}

@@ -4,7 +4,7 @@ import { api } from '../api/client';
 import { call } from '../api/call';
 import { auditQuery } from '../logic/audit-query';
 import { explain } from '../logic/explain';
-import { Button, Errors, Field, Section, Select } from '../ui';
+import { Button, Errors, Field, Section, Select, EmptyRow } from '../ui';
 import type { AuditRow } from './users';
 
 const EMPTY = { action: '', outcome: '', guid: '', from: '', to: '' };
@@ -89,11 +89,7 @@ export function AuditPage({ id }: { id: string }) {
                 <td>{explain(a)}</td>
               </tr>
             ))}
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={5}>No entry.</td>
-              </tr>
-            ) : null}
+            <EmptyRow when={rows.length === 0} columns={5}>No entry.</EmptyRow>
           </tbody>
         </table>
       </div>

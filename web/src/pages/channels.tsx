@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { call } from '../api/call';
 import { missingSummary } from '../logic/wizard';
-import { Section, str, useCan } from '../ui';
+import { Section, str, useCan, EmptyRow } from '../ui';
 
 type Channel = { id: string; name?: string; active: boolean; datastoreId: string; connectionId: string };
 type Draft = { kind: string; id: string; updatedAt: string; missing: Record<string, unknown[]> };
@@ -55,11 +55,7 @@ export function ChannelsPage() {
                 <td>{canEdit ? <a href={`#/wizard/${d.id}`}>Continue</a> : str(d.updatedAt)}</td>
               </tr>
             ))}
-            {channels.length + drafts.length === 0 ? (
-              <tr>
-                <td colSpan={4}>No channel yet. Create a datastore and a connection, then a channel.</td>
-              </tr>
-            ) : null}
+            <EmptyRow when={channels.length + drafts.length === 0} columns={4}>No channel yet. Create a datastore and a connection, then a channel.</EmptyRow>
           </tbody>
         </table>
       </div>

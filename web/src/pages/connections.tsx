@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { call } from '../api/call';
 import { fieldErrors } from '../logic/problem';
-import { Button, Check, Checks, Errors, Field, Section, Select, str, useCan, type CheckResult } from '../ui';
+import { Button, Check, Checks, Errors, Field, Section, Select, str, useCan, type CheckResult, EmptyRow } from '../ui';
 
 type Connection = Record<string, unknown> & { id: string; active?: boolean; connectionType?: { outboundProvisioning: boolean; browserSso: boolean } };
 
@@ -126,11 +126,7 @@ export function ConnectionsPage() {
                   </td>
                 </tr>
               ))}
-              {list.length === 0 ? (
-                <tr>
-                  <td colSpan={6}>No connection yet.</td>
-                </tr>
-              ) : null}
+              <EmptyRow when={list.length === 0} columns={6}>No connection yet.</EmptyRow>
             </tbody>
           </table>
         </div>

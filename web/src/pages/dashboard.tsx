@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { call } from '../api/call';
 import { progressPercent } from '../logic/progress';
-import { Button, Errors, Section, str, useCan } from '../ui';
+import { Button, Errors, Section, str, useCan, EmptyRow } from '../ui';
 
 type Counts = Record<string, number>;
 type Status = {
@@ -171,11 +171,7 @@ export function DashboardPage({ id }: { id: string }) {
                     <td>{i.reason}</td>
                   </tr>
                 ))}
-                {diff.plan.length === 0 ? (
-                  <tr>
-                    <td colSpan={3}>No change.</td>
-                  </tr>
-                ) : null}
+                <EmptyRow when={diff.plan.length === 0} columns={3}>No change.</EmptyRow>
               </tbody>
             </table>
           </div>

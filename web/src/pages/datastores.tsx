@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { call } from '../api/call';
 import { fieldErrors, settingField } from '../logic/problem';
-import { Button, Check, Checks, Errors, Field, Section, Select, str, useCan, type CheckResult } from '../ui';
+import { Button, Check, Checks, Errors, Field, Section, Select, str, useCan, type CheckResult, EmptyRow } from '../ui';
 
 type Datastore = Record<string, unknown> & { id: string; type: 'ldap' | 'sql' };
 
@@ -90,11 +90,7 @@ export function DatastoresPage() {
                   </td>
                 </tr>
               ))}
-              {list.length === 0 ? (
-                <tr>
-                  <td colSpan={4}>No datastore yet.</td>
-                </tr>
-              ) : null}
+              <EmptyRow when={list.length === 0} columns={4}>No datastore yet.</EmptyRow>
             </tbody>
           </table>
         </div>

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import { call } from '../api/call';
 import { explain } from '../logic/explain';
-import { Button, Checks, Errors, Field, Section, Select, str, useCan } from '../ui';
+import { Button, Checks, Errors, Field, Section, Select, str, useCan, EmptyRow } from '../ui';
 
 type User = { guid: string; concurId: string | null; status: string; attempts: number; lastErrorCode: string | null; lastError: string | null; updatedAt: string };
 export type AuditRow = { at: string; action: string; outcome: string; reason: string; message?: string; guid: string; cycleId?: number };
@@ -100,11 +100,7 @@ export function UsersPage({ id, guid }: { id: string; guid?: string }) {
                   <td>{[u.lastErrorCode, u.lastError].filter(Boolean).join(': ')}</td>
                 </tr>
               ))}
-              {users.length === 0 ? (
-                <tr>
-                  <td colSpan={4}>No user with this status.</td>
-                </tr>
-              ) : null}
+              <EmptyRow when={users.length === 0} columns={4}>No user with this status.</EmptyRow>
             </tbody>
           </table>
         </div>
